@@ -1,0 +1,89 @@
+# Atlas — build, check and test the handbook.
+# Every target installs what it needs on first use; stamp files keep re-runs instant.
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+BUILDDIR    := _build
+SPHINXBUILD := $(BIN)/sphinx-build
+SPHINXOPTS  ?=
+SPHINX      := $(SPHINXBUILD) -c . source
+HOST        ?= 127.0.0.1
+PORT        ?= 8000
+
+# Stamps: each records that one install step ran against the current lock files.
+PY_STAMP    := $(VENV)/.atlas-python
+TEST_STAMP  := $(VENV)/.atlas-test
+NPM_STAMP   := node_modules/.atlas-npm
+
+# Debian packages the test suite drives (the check is `command -v`, so it costs nothing when present).
+TEST_DEBIAN := graphviz:dot
+
+.PHONY: help html check test pdf epub all serve clean bench lint deps test-deps
+
+help: ## Show this help
+	@echo "Atlas handbook — make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12 | sed 's/^/  make /'
+
+# --- set-up ------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(PY_STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable .
+	touch $@
+
+$(TEST_STAMP): $(PY_STAMP)
+	$(BIN)/pip install --quiet --constraint requirements.lock --editable ".[test]"
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(PY_STAMP) $(NPM_STAMP) ## Install the pinned Python and npm dependencies (done by every target)
+
+test-deps: deps $(TEST_STAMP)
+	@tools/ensure-debian-packages $(TEST_DEBIAN)
+
+# --- builds ------------------------------------------------------------------
+
+html: deps ## Build the HTML site into _build/html (incremental)
+	$(SPHINX) -b html $(SPHINXOPTS) $(BUILDDIR)/html
+	@echo "Open $(BUILDDIR)/html/index.html"
+
+check: deps ## Strict build: fail on any warning (-W --keep-going -n)
+	$(SPHINX) -b html -W --keep-going -n $(SPHINXOPTS) $(BUILDDIR)/check
+
+pdf: deps ## Build the PDF handbook into _build/pdf
+	$(SPHINX) -b simplepdf $(SPHINXOPTS) $(BUILDDIR)/pdf
+
+epub: deps ## Build the EPUB into _build/epub
+	$(SPHINX) -b epub $(SPHINXOPTS) $(BUILDDIR)/epub
+
+all: pdf epub html ## PDF + EPUB first, then HTML that links to them
+
+serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)
+	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch _ext --watch _static \
+		-c . source $(BUILDDIR)/serve
+
+bench: deps ## Benchmarks (diagram rendering, scale); results in _build/bench
+	@echo "No benchmark has been written yet: the renderer and scale issues add them."
+
+# --- quality -----------------------------------------------------------------
+
+test: test-deps ## Install test dependencies and run the test suite (what CI runs)
+	$(BIN)/ruff check _ext tests conf.py
+	$(BIN)/pytest
+
+lint: test-deps ## ruff on the extension, tests and conf.py
+	$(BIN)/ruff check _ext tests conf.py
+
+clean: ## Remove build output (keeps .venv and node_modules)
+	rm -rf $(BUILDDIR)

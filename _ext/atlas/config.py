@@ -1,0 +1,69 @@
+"""Atlas's own configuration values, declared once as a validated dataclass.
+
+Each field becomes a ``atlas_<name>`` value in ``conf.py``; ``config-inited``
+reads and validates them (a wrong type stops the build with a clear message),
+the same design as myst-parser's ``MdParserConfig``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+PREFIX = "atlas_"
+
+
+@dataclass(frozen=True)
+class AtlasConfig:
+    """The ``atlas_*`` settings of a project, after validation."""
+
+    mermaid_dist: str = field(
+        default="node_modules/mermaid/dist",
+        metadata={"doc": "Folder of the npm package mermaid's dist/, relative to conf.py."},
+    )
+    downloads_dir: str = field(
+        default="_build/downloads",
+        metadata={"doc": "Folder whose PDF/EPUB files the HTML site links and ships."},
+    )
+
+    def resolve(self, confdir: str | Path, value: str) -> Path:
+        """A path setting as an absolute path (relative ones start at conf.py)."""
+        path = Path(value)
+        return path if path.is_absolute() else Path(confdir) / path
+
+
+def _validate(name: str, expected: type, value: Any) -> Any:
+    if not isinstance(value, expected):
+        raise ConfigError(
+            f"{PREFIX}{name} must be a {expected.__name__}, got {type(value).__name__}: {value!r}"
+        )
+    return value
+
+
+def read_config(config: Config) -> AtlasConfig:
+    """Build the validated dataclass from the Sphinx config."""
+    values = {}
+    for spec in fields(AtlasConfig):
+        expected = type(spec.default)
+        values[spec.name] = _validate(spec.name, expected, config[PREFIX + spec.name])
+    return AtlasConfig(**values)
+
+
+def atlas_config(app: Sphinx) -> AtlasConfig:
+    return app.config._atlas  # type: ignore[attr-defined]
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    config._atlas = read_config(config)  # type: ignore[attr-defined]
+
+
+def setup_config(app: Sphinx) -> None:
+    for spec in dataclasses.fields(AtlasConfig):
+        app.add_config_value(PREFIX + spec.name, spec.default, "env", types=[type(spec.default)])
+    app.connect("config-inited", _on_config_inited, priority=400)

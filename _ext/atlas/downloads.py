@@ -1,0 +1,49 @@
+"""Ship the PDF and EPUB with the HTML site and link them from every page's sidebar.
+
+``make all`` builds the PDF and EPUB first and copies them into ``atlas_downloads_dir``;
+the HTML build then copies that folder to the site root and tells the templates
+which files exist, so a link never points at a file that was not built.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .config import atlas_config
+
+FORMATS = {".pdf": "PDF", ".epub": "EPUB"}
+
+
+def available_downloads(folder: Path) -> list[dict[str, str]]:
+    """The handbook files in ``folder``, PDF before EPUB."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.suffix in FORMATS and p.is_file()]
+    found.sort(key=lambda p: list(FORMATS).index(p.suffix))
+    return [{"file": p.name, "label": FORMATS[p.suffix]} for p in found]
+
+
+def _add_extra_path(app: Sphinx) -> None:
+    if app.builder.format != "html" or app.builder.name.startswith("epub"):
+        app.env.atlas_downloads = []  # type: ignore[attr-defined]
+        return
+    config = atlas_config(app)
+    folder = config.resolve(app.confdir, config.downloads_dir)
+    downloads = available_downloads(folder)
+    if downloads:
+        app.config.html_extra_path = [*app.config.html_extra_path, str(folder)]
+    app.env.atlas_downloads = downloads  # type: ignore[attr-defined]
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    context["atlas_downloads"] = getattr(app.env, "atlas_downloads", [])
+
+
+def setup_downloads(app: Sphinx) -> None:
+    app.connect("builder-inited", _add_extra_path)
+    app.connect("html-page-context", _page_context)

@@ -1,0 +1,84 @@
+"""Sphinx configuration of the Atlas handbook.
+
+Run as ``sphinx-build -c . source <out>`` (the Makefile does this). Project-wide
+sphinx-needs settings (types, fields, links) live in the ``atlas`` extension, not here.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).parent.resolve()
+# The extension is installed editable by the Makefile; the path also lets a bare
+# ``sphinx-build`` from an unprepared venv find it.
+sys.path.insert(0, str(ROOT / "_ext"))
+
+project = "Atlas"
+author = "The Atlas authors"
+copyright = f"2026–{date.today().year}, {author}"
+release = version = "0.1"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.mermaid",
+    "sphinx_needs",
+    "atlas",
+]
+
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**/_fragments/*"]
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/atlas-downloads.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+
+# --- MyST --------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block", "fieldlist"]
+myst_heading_anchors = 3
+
+# --- HTML (furo, light and dark) ---------------------------------------------
+html_theme = "furo"
+html_title = "Atlas — distributed systems in production"
+html_static_path = [str(ROOT / "_static")]
+html_css_files = ["atlas.css"]
+html_logo = str(ROOT / "_static" / "atlas-logo.svg")
+html_favicon = str(ROOT / "_static" / "favicon.svg")
+html_last_updated_fmt = "%Y-%m-%d"
+html_copy_source = False
+html_theme_options = {
+    "light_css_variables": {
+        "color-brand-primary": "#0057b0",
+        "color-brand-content": "#0057b0",
+    },
+    "dark_css_variables": {
+        "color-brand-primary": "#6cb6ff",
+        "color-brand-content": "#6cb6ff",
+    },
+    "navigation_with_keys": True,
+}
+
+# --- Mermaid: the pinned npm copy, served from _static (never a CDN) ---------
+mermaid_use_local = "mermaid/mermaid.esm.min.mjs"
+mermaid_d3_zoom = False
+
+# --- sphinx-needs --------------------------------------------------------------
+needs_build_json = True
+needs_flow_engine = "graphviz"
+
+# --- EPUB / PDF ----------------------------------------------------------------
+epub_basename = "atlas"
+epub_title = project
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_show_urls = "no"
+simplepdf_file_name = "atlas-handbook.pdf"

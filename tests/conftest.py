@@ -1,0 +1,54 @@
+"""Shared fixtures: Sphinx's own testing fixtures over the small roots in tests/roots/."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+PROJECT = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).resolve().parent / "roots"
+MERMAID_DIST = PROJECT / "node_modules" / "mermaid" / "dist"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture(scope="session")
+def sphinx_build() -> Path:
+    """The sphinx-build of the running interpreter's environment."""
+    return Path(sys.executable).with_name("sphinx-build")
+
+
+def run_sphinx(sphinx_build: Path, confdir: Path, srcdir: Path, outdir: Path, *options: str):
+    """Run sphinx-build as a user would; returns the completed process (output captured)."""
+    command = [
+        str(sphinx_build),
+        "-b",
+        "html",
+        "-c",
+        str(confdir),
+        *options,
+        str(srcdir),
+        str(outdir),
+    ]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.fixture(scope="session")
+def handbook(tmp_path_factory: pytest.TempPathFactory, sphinx_build: Path) -> Path:
+    """The real handbook (source/) built strictly, once per test session."""
+    outdir = tmp_path_factory.mktemp("handbook") / "html"
+    result = run_sphinx(
+        sphinx_build, PROJECT, PROJECT / "source", outdir, "-W", "--keep-going", "-n"
+    )
+    assert result.returncode == 0, f"strict build of source/ failed:\n{result.stderr}"
+    return outdir

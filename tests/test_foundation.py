@@ -1,0 +1,80 @@
+"""The foundation: the extension's assets, downloads and configuration, on a small test root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import MERMAID_DIST
+from sphinx.errors import ConfigError
+from sphinx.testing.util import SphinxTestApp
+
+LOCAL_MERMAID = {"atlas_mermaid_dist": str(MERMAID_DIST)}
+
+
+def page(app: SphinxTestApp, name: str = "index") -> BeautifulSoup:
+    return BeautifulSoup((Path(app.outdir) / f"{name}.html").read_text(), "html.parser")
+
+
+@pytest.mark.sphinx("html", testroot="foundation", confoverrides=LOCAL_MERMAID)
+def test_mermaid_is_served_from_the_site(app: SphinxTestApp) -> None:
+    app.build()
+    module = next(s for s in page(app).find_all("script") if "mermaid" in (s.string or ""))
+    assert "_static/mermaid/mermaid.esm.min.mjs" in module.string
+    served = Path(app.outdir) / "_static" / "mermaid"
+    assert (served / "mermaid.esm.min.mjs").stat().st_size > 10_000
+    # Every chunk the entry module imports is shipped, and no source map is.
+    chunks = {p.name for p in (served / "chunks" / "mermaid.esm.min").iterdir()}
+    expected = {p.name for p in (MERMAID_DIST / "chunks" / "mermaid.esm.min").glob("*.mjs")}
+    assert chunks == expected
+    assert not list(served.rglob("*.map"))
+    assert app.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx(
+    "html", testroot="foundation", confoverrides={"atlas_mermaid_dist": "/nonexistent/dist"}
+)
+def test_missing_mermaid_warns_with_the_fix(app: SphinxTestApp) -> None:
+    app.build()
+    warnings = app.warning.getvalue()
+    assert "Mermaid is not installed at /nonexistent/dist" in warnings
+    assert "npm ci" in warnings
+    assert (Path(app.outdir) / "index.html").exists(), "the site still builds"
+
+
+@pytest.mark.sphinx("html", testroot="foundation", confoverrides=LOCAL_MERMAID)
+def test_no_download_link_without_files(app: SphinxTestApp) -> None:
+    app.build()
+    assert page(app).select(".atlas-downloads") == []
+
+
+def test_downloads_are_shipped_and_linked(make_app, tmp_path: Path, rootdir: Path) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "atlas.epub").write_bytes(b"PK epub")
+    (downloads / "atlas-handbook.pdf").write_bytes(b"%PDF-1.7")
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    for item in (rootdir / "test-foundation").iterdir():
+        (srcdir / item.name).write_bytes(item.read_bytes())
+    app = make_app(
+        "html",
+        srcdir=srcdir,
+        confoverrides={**LOCAL_MERMAID, "atlas_downloads_dir": str(downloads)},
+    )
+    app.build()
+    links = page(app).select(".atlas-downloads a")
+    assert [a["href"] for a in links] == ["atlas-handbook.pdf", "atlas.epub"]
+    assert [a.get_text(strip=True) for a in links] == [
+        "PDF — atlas-handbook.pdf",
+        "EPUB — atlas.epub",
+    ]
+    assert (Path(app.outdir) / "atlas-handbook.pdf").read_bytes() == b"%PDF-1.7"
+
+
+@pytest.mark.sphinx("html", testroot="foundation", confoverrides={"atlas_downloads_dir": 42})
+def test_wrong_config_type_is_refused(make_app, app_params) -> None:
+    args, kwargs = app_params
+    with pytest.raises(ConfigError, match=r"atlas_downloads_dir must be a str, got int"):
+        make_app(*args, **kwargs)

@@ -1,0 +1,74 @@
+"""The real handbook (source/) builds strictly and gives a reader what the README promises."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+CDN = re.compile(r"cdn\.|jsdelivr|unpkg")
+
+
+def soup(outdir: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((outdir / name).read_text(), "html.parser")
+
+
+def test_landing_page_introduces_the_handbook(handbook: Path) -> None:
+    index = soup(handbook, "index.html")
+    assert index.find("h1").get_text(strip=True).startswith("Atlas")
+    cards = [c.get_text(" ", strip=True) for c in index.select(".sd-card-title")]
+    assert cards == ["Systems", "Incidents", "Playbooks"]
+    assert index.find("a", href="about.html"), "the landing page links the About page"
+
+
+def test_about_page_explains_planes_levels_and_gates(handbook: Path) -> None:
+    about = soup(handbook, "about.html")
+    rows = {
+        tr.find("td").get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
+        for tr in about.select("table tbody tr")
+    }
+    assert rows == {
+        "Edge": "#0066CC",
+        "Service": "#00AA00",
+        "State": "#FF8800",
+        "Control": "#CC0000",
+    }
+    text = about.get_text(" ", strip=True)
+    for phrase in ("A — published by the organisation", "B — cross-referenced", "C — inferred"):
+        assert phrase in text
+    for gate in (
+        "Production reality",
+        "Visual consistency",
+        "Learning efficiency",
+        "The 3 AM test",
+    ):
+        assert gate in text
+    assert about.select("pre.mermaid"), "the planes example diagram is on the page"
+
+
+def test_no_asset_comes_from_a_cdn(handbook: Path) -> None:
+    offenders = [
+        str(path.relative_to(handbook))
+        for path in handbook.rglob("*")
+        if path.suffix in {".html", ".js", ".mjs", ".css"}
+        and ".doctrees" not in path.parts
+        and CDN.search(path.read_text(errors="ignore"))
+    ]
+    assert offenders == []
+    assert (handbook / "_static" / "mermaid" / "mermaid.esm.min.mjs").is_file()
+
+
+def test_dark_mode_and_branding(handbook: Path) -> None:
+    index = soup(handbook, "index.html")
+    assert index.find("button", class_="theme-toggle"), "furo's light/dark toggle is present"
+    assert index.find("link", rel="icon")["href"].endswith("favicon.svg")
+    assert index.find("img", class_="sidebar-logo")
+    assert (handbook / "_static" / "atlas.css").is_file()
+
+
+def test_needs_json_is_written_next_to_the_html(handbook: Path) -> None:
+    registry = json.loads((handbook / "needs.json").read_text())
+    assert registry["project"] == "Atlas"
+    assert registry["current_version"] in registry["versions"]
