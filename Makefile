@@ -13,6 +13,8 @@ SPHINXBUILD := $(BIN)/sphinx-build
 SPHINXOPTS  ?=
 SPHINX      := $(SPHINXBUILD) -c . source
 HOST        ?= 127.0.0.1
+# sphinx-simplepdf runs the `weasyprint` executable: the venv must come first on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
 PORT        ?= 8000
 
 # Stamps: each records that one install step ran against the current lock files.
@@ -55,23 +57,26 @@ test-deps: deps $(TEST_STAMP)
 # --- builds ------------------------------------------------------------------
 
 html: deps ## Build the HTML site into _build/html (incremental)
-	$(SPHINX) -b html $(SPHINXOPTS) $(BUILDDIR)/html
+	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/html $(SPHINXOPTS) $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
 
 check: deps ## Strict build: fail on any warning (-W --keep-going -n)
-	$(SPHINX) -b html -W --keep-going -n $(SPHINXOPTS) $(BUILDDIR)/check
+	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/check -W --keep-going -n $(SPHINXOPTS) $(BUILDDIR)/check
 
 pdf: deps ## Build the PDF handbook into _build/pdf
-	$(SPHINX) -b simplepdf $(SPHINXOPTS) $(BUILDDIR)/pdf
+	$(SPHINX) -b simplepdf -d $(BUILDDIR)/doctrees/pdf $(SPHINXOPTS) $(BUILDDIR)/pdf
 
 epub: deps ## Build the EPUB into _build/epub
-	$(SPHINX) -b epub $(SPHINXOPTS) $(BUILDDIR)/epub
+	$(SPHINX) -b epub -d $(BUILDDIR)/doctrees/epub $(SPHINXOPTS) $(BUILDDIR)/epub
 
-all: pdf epub html ## PDF + EPUB first, then HTML that links to them
+all: pdf epub ## PDF + EPUB first, then the HTML site that ships and links them
+	mkdir -p $(BUILDDIR)/downloads
+	cp $(BUILDDIR)/pdf/atlas-handbook.pdf $(BUILDDIR)/epub/atlas.epub $(BUILDDIR)/downloads/
+	$(MAKE) --no-print-directory html
 
 serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)
 	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch _ext --watch _static \
-		-c . source $(BUILDDIR)/serve
+		-d $(BUILDDIR)/doctrees/serve -c . source $(BUILDDIR)/serve
 
 bench: deps ## Benchmarks (diagram rendering, scale); results in _build/bench
 	@echo "No benchmark has been written yet: the renderer and scale issues add them."

@@ -81,4 +81,6 @@ epub_author = author
 epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
+# sphinx-needs writes these next to every HTML-format build; they are not book content.
+epub_exclude_files = ["needs.json", "permalink.html", "schema_violations.json"]
 simplepdf_file_name = "atlas-handbook.pdf"

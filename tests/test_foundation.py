@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import MERMAID_DIST
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
+
+from conftest import MERMAID_DIST
 
 LOCAL_MERMAID = {"atlas_mermaid_dist": str(MERMAID_DIST)}
 
@@ -50,27 +51,29 @@ def test_no_download_link_without_files(app: SphinxTestApp) -> None:
 
 
 def test_downloads_are_shipped_and_linked(make_app, tmp_path: Path, rootdir: Path) -> None:
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    (downloads / "atlas.epub").write_bytes(b"PK epub")
-    (downloads / "atlas-handbook.pdf").write_bytes(b"%PDF-1.7")
+    """`make all`'s order: an HTML build, then the PDF/EPUB appear, then an incremental build."""
     srcdir = tmp_path / "src"
     srcdir.mkdir()
     for item in (rootdir / "test-foundation").iterdir():
         (srcdir / item.name).write_bytes(item.read_bytes())
-    app = make_app(
-        "html",
-        srcdir=srcdir,
-        confoverrides={**LOCAL_MERMAID, "atlas_downloads_dir": str(downloads)},
-    )
-    app.build()
-    links = page(app).select(".atlas-downloads a")
+    downloads = tmp_path / "downloads"
+    overrides = {**LOCAL_MERMAID, "atlas_downloads_dir": str(downloads)}
+    first = make_app("html", srcdir=srcdir, confoverrides=overrides)
+    first.build()
+    assert page(first).select(".atlas-downloads") == []
+
+    downloads.mkdir()
+    (downloads / "atlas.epub").write_bytes(b"PK epub")
+    (downloads / "atlas-handbook.pdf").write_bytes(b"%PDF-1.7")
+    second = make_app("html", srcdir=srcdir, confoverrides=overrides)
+    second.build()
+    links = page(second).select(".atlas-downloads a")
     assert [a["href"] for a in links] == ["atlas-handbook.pdf", "atlas.epub"]
     assert [a.get_text(strip=True) for a in links] == [
         "PDF — atlas-handbook.pdf",
         "EPUB — atlas.epub",
     ]
-    assert (Path(app.outdir) / "atlas-handbook.pdf").read_bytes() == b"%PDF-1.7"
+    assert (Path(second.outdir) / "atlas-handbook.pdf").read_bytes() == b"%PDF-1.7"
 
 
 @pytest.mark.sphinx("html", testroot="foundation", confoverrides={"atlas_downloads_dir": 42})

@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import PROJECT
 
 ENSURE = PROJECT / "tools" / "ensure-debian-packages"
@@ -47,3 +49,13 @@ def test_missing_package_without_root_prints_the_install_command(tmp_path: Path)
     assert result.returncode == 1
     assert "sudo apt-get install -y atlas-no-such-package" in result.stderr
     assert "coreutils" not in result.stderr
+
+
+def test_set_up_is_not_repeated_when_nothing_changed() -> None:
+    """After `make test` ran its set-up, the install stamps are up to date: nothing reinstalls."""
+    stamps = [".venv/.atlas-python", ".venv/.atlas-test", "node_modules/.atlas-npm"]
+    missing = [s for s in stamps if not (PROJECT / s).exists()]
+    if missing:
+        pytest.skip(f"not run through `make test` (no {', '.join(missing)})")
+    result = subprocess.run(["make", "--question", *stamps], cwd=PROJECT)
+    assert result.returncode == 0, "`make html` would reinstall dependencies"

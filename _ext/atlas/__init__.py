@@ -13,6 +13,7 @@ from sphinx.config import Config
 
 from .config import setup_config
 from .downloads import setup_downloads
+from .epub import setup_epub
 from .mermaid_assets import setup_mermaid_assets
 
 __version__ = "0.1.0"
@@ -29,4 +30,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_templates)
     setup_mermaid_assets(app)
     setup_downloads(app)
+    setup_epub(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,15 +27,24 @@ def available_downloads(folder: Path) -> list[dict[str, str]]:
 
 
 def _add_extra_path(app: Sphinx) -> None:
-    if app.builder.format != "html" or app.builder.name.startswith("epub"):
-        app.env.atlas_downloads = []  # type: ignore[attr-defined]
-        return
-    config = atlas_config(app)
-    folder = config.resolve(app.confdir, config.downloads_dir)
-    downloads = available_downloads(folder)
-    if downloads:
-        app.config.html_extra_path = [*app.config.html_extra_path, str(folder)]
+    downloads: list[dict[str, str]] = []
+    if app.builder.format == "html" and not app.builder.name.startswith("epub"):
+        config = atlas_config(app)
+        folder = config.resolve(app.confdir, config.downloads_dir)
+        downloads = available_downloads(folder)
+        if downloads:
+            app.config.html_extra_path = [*app.config.html_extra_path, str(folder)]
+    # The sidebar of every page shows the list: when it changes, every page is outdated.
+    app.env.atlas_downloads_changed = (  # type: ignore[attr-defined]
+        getattr(app.env, "atlas_downloads", downloads) != downloads
+    )
     app.env.atlas_downloads = downloads  # type: ignore[attr-defined]
+
+
+def _outdated_when_downloads_change(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    return sorted(env.found_docs) if getattr(env, "atlas_downloads_changed", False) else []
 
 
 def _page_context(
@@ -46,4 +55,5 @@ def _page_context(
 
 def setup_downloads(app: Sphinx) -> None:
     app.connect("builder-inited", _add_extra_path)
+    app.connect("env-get-outdated", _outdated_when_downloads_change)
     app.connect("html-page-context", _page_context)
