@@ -66,8 +66,7 @@ html_theme_options = {
     "navigation_with_keys": True,
 }
 
-# --- Mermaid: the pinned npm copy, served from _static (never a CDN) ---------
-mermaid_use_local = "mermaid/mermaid.esm.min.mjs"
+# --- Mermaid: the atlas extension serves the pinned npm copy (never a CDN) ----
 mermaid_d3_zoom = False
 
 # --- sphinx-needs --------------------------------------------------------------

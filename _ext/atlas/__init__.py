@@ -12,22 +12,37 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .config import setup_config
+from .consistency import setup_consistency
+from .directives import setup_directives
 from .downloads import setup_downloads
 from .epub import setup_epub
+from .freshness import setup_freshness
 from .mermaid_assets import setup_mermaid_assets
+from .needs_config import setup_needs_config
+from .references import setup_references
 
 __version__ = "0.1.0"
 
-TEMPLATES = Path(__file__).parent / "templates"
+PACKAGE = Path(__file__).parent
 
 
-def _add_templates(app: Sphinx, config: Config) -> None:
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+def _add_templates_and_static(app: Sphinx, config: Config) -> None:
+    config.templates_path = [*config.templates_path, str(PACKAGE / "templates")]
+    config.html_static_path = [*config.html_static_path, str(PACKAGE / "static")]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinx_needs")
+    app.setup_extension("sphinx_design")
+    app.setup_extension("sphinxcontrib.mermaid")
     setup_config(app)
-    app.connect("config-inited", _add_templates)
+    app.connect("config-inited", _add_templates_and_static)
+    app.add_css_file("atlas-model.css")
+    setup_needs_config(app)
+    setup_directives(app)
+    setup_references(app)
+    setup_consistency(app)
+    setup_freshness(app)
     setup_mermaid_assets(app)
     setup_downloads(app)
     setup_epub(app)

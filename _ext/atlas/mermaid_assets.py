@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util import logging
 
 from .config import atlas_config
@@ -56,5 +57,12 @@ def copy_mermaid(app: Sphinx, exception: Exception | None) -> None:
         _copy_if_changed(dist / relative, out / relative)
 
 
+def use_local_mermaid(app: Sphinx, config: Config) -> None:
+    """Point sphinxcontrib-mermaid at the served copy unless a project chose another local one."""
+    if not config.mermaid_use_local:
+        config.mermaid_use_local = (TARGET.relative_to("_static") / ENTRY).as_posix()
+
+
 def setup_mermaid_assets(app: Sphinx) -> None:
+    app.connect("config-inited", use_local_mermaid)
     app.connect("build-finished", copy_mermaid)

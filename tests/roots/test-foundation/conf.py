@@ -3,5 +3,4 @@ project = "Foundation test"
 extensions = ["myst_parser", "sphinx_design", "sphinxcontrib.mermaid", "sphinx_needs", "atlas"]
 html_theme = "furo"
 html_sidebars = {"**": ["sidebar/brand.html", "sidebar/navigation.html", "sidebar/atlas-downloads.html"]}
-mermaid_use_local = "mermaid/mermaid.esm.min.mjs"
 needs_build_json = True

@@ -1,0 +1,35 @@
+"""The Atlas directives: one module per directive, as in sphinx-needs."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .diagram import setup_diagram
+from .incident import setup_incident
+from .metric import setup_metric
+from .playbook import setup_playbook
+from .source import setup_source
+from .system import setup_system
+from .timeline import setup_timeline
+
+NEED_DIRECTIVES = (
+    setup_source,
+    setup_system,
+    setup_metric,
+    setup_diagram,
+    setup_incident,
+    setup_playbook,
+)
+
+
+def _own_need_directives(app: Sphinx, config: Config) -> None:
+    # sphinx-needs registers a directive per need type while it reads the config
+    # (priority 500); ours replace them afterwards.
+    for setup_one in NEED_DIRECTIVES:
+        setup_one(app)
+
+
+def setup_directives(app: Sphinx) -> None:
+    app.connect("config-inited", _own_need_directives, priority=700)
+    setup_timeline(app)

@@ -1,0 +1,58 @@
+"""``diagram``: a Mermaid diagram whose body is the Mermaid source, traced to its sources.
+
+The source is kept verbatim (never parsed as MyST) so renderers and gates can read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinxcontrib.mermaid import mermaid
+
+from ..cards import badge, level_badge
+from ..problems import report
+from .base import AtlasNeedDirective
+
+
+class DiagramDirective(AtlasNeedDirective):
+    directive = "diagram"
+    parse_body = False
+
+    def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
+        if not "\n".join(self.content).strip():
+            report(
+                self.location,
+                need_id,
+                "the diagram has no Mermaid source",
+                "write the Mermaid code as the directive's body",
+                "field",
+            )
+
+    def badges(self, fields: dict[str, Any]) -> list[nodes.Node | None]:
+        kind = fields.get("kind")
+        return [
+            level_badge(fields.get("validation")),
+            badge(kind, "secondary", f"Diagram kind: {kind}") if kind else None,
+        ]
+
+    def body(self, need_id: str | None, fields: dict[str, Any]) -> list[nodes.Node]:
+        code = "\n".join(self.content)
+        if not code.strip():
+            return []
+        diagram = mermaid()
+        diagram["code"] = code
+        diagram["options"] = {}
+        diagram["alt"] = fields.get("alt") or self.arguments[0]
+        diagram.source, diagram.line = self.get_source_info()
+        caption = fields.get("caption")
+        if not caption:
+            return [diagram]
+        figure = nodes.figure("", diagram, classes=["atlas-diagram"])
+        figure += nodes.caption(caption, caption)
+        return [figure]
+
+
+def setup_diagram(app: Sphinx) -> None:
+    app.add_directive("diagram", DiagramDirective, override=True)

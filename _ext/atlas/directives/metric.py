@@ -1,0 +1,51 @@
+"""``metric``: one sourced, dated figure, defined once and quoted with the ``{metric}`` role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..cards import badge, field_rows, level_badge
+from ..problems import report
+from .base import AtlasNeedDirective
+
+
+class MetricDirective(AtlasNeedDirective):
+    directive = "metric"
+
+    def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
+        if fields.get("validation") == "C" and not fields.get("note"):
+            report(
+                self.location,
+                need_id,
+                "a level-C figure must say why it is uncertain",
+                "add ':note:' (e.g. 'from memory; no public source found')",
+                "field",
+            )
+
+    def badges(self, fields: dict[str, Any]) -> list[nodes.Node | None]:
+        historical = fields.get("historical")
+        return [
+            level_badge(fields.get("validation")),
+            badge("historical", "secondary", "About a past event: never goes stale")
+            if historical
+            else None,
+        ]
+
+    def body(self, need_id: str | None, fields: dict[str, Any]) -> list[nodes.Node]:
+        figure = nodes.paragraph(classes=["atlas-metric-figure"])
+        value, unit = fields.get("value"), fields.get("unit")
+        if value:
+            figure += nodes.strong(value, value, classes=["atlas-metric-value"])
+        if unit:
+            figure += nodes.Text(" ")
+            figure += nodes.inline(unit, unit, classes=["atlas-metric-unit"])
+        rows = field_rows([("As of", fields.get("as_of")), ("Note", fields.get("note"))])
+        parsed = self.parse_content_to_nodes() if self.content else []
+        return [figure, rows, *parsed]
+
+
+def setup_metric(app: Sphinx) -> None:
+    app.add_directive("metric", MetricDirective, override=True)

@@ -1,0 +1,96 @@
+"""Never show a stale link, backlink or quoted figure after an incremental build.
+
+Sphinx re-writes only the pages it re-read, but a card's backlinks and a ``{metric}``
+role show needs defined on *other* pages (sphinx-needs upstream issue #354). After
+reading, this module finds every page that shows a need defined or linked on a
+re-read page — before or after the change — and has Sphinx write it again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx_needs.data import SphinxNeedsData
+
+from .model import LINKS
+from .nodes import need_reference
+
+DocNeeds = dict[str, dict[str, set[str]]]
+
+
+def _state(env: BuildEnvironment) -> DocNeeds:
+    """docname → {"ids": needs defined, "targets": ids they link, "refs": ids its roles cite}."""
+    if not hasattr(env, "atlas_doc_needs"):
+        env.atlas_doc_needs = {}  # type: ignore[attr-defined]
+    return env.atlas_doc_needs  # type: ignore[attr-defined]
+
+
+def _entry(env: BuildEnvironment, docname: str) -> dict[str, set[str]]:
+    return _state(env).setdefault(docname, {"ids": set(), "targets": set(), "refs": set()})
+
+
+def _remember_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    env.atlas_reread = set(docnames)  # type: ignore[attr-defined]
+
+
+def _record_refs(app: Sphinx, doctree: nodes.document) -> None:
+    targets = {node["target"] for node in doctree.findall(need_reference)}
+    _entry(app.env, app.env.docname)["refs"] = targets
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    # Keep "ids"/"targets": they are the *previous* state compared in _outdated_readers.
+    _entry(env, docname)["refs"] = set()
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other) -> None:
+    for docname in docnames:
+        _entry(env, docname)["refs"] = set(_entry(other, docname)["refs"])
+
+
+def _current_needs(env: BuildEnvironment) -> dict[str, dict[str, set[str]]]:
+    by_doc: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"ids": set(), "targets": set()})
+    for need in SphinxNeedsData(env).get_needs_mutable().values():
+        entry = by_doc[need["docname"]]
+        entry["ids"].add(need["id"])
+        for name in LINKS:
+            entry["targets"].update(str(t) for t in need.get(name) or [])
+    return by_doc
+
+
+def _outdated_readers(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    reread = getattr(env, "atlas_reread", set())
+    state = _state(env)
+    current = _current_needs(env)
+    touched: set[str] = set()  # needs defined, or linked, on a re-read page, old or new
+    changed_ids: set[str] = set()
+    for docname in reread:
+        old, new = state.get(docname, {}), current.get(docname, {})
+        changed_ids |= old.get("ids", set()) | new.get("ids", set())
+        touched |= old.get("targets", set()) | new.get("targets", set())
+    for docname in state.keys() | current.keys():
+        entry = _entry(env, docname)
+        entry["ids"] = current.get(docname, {}).get("ids", set())
+        entry["targets"] = current.get(docname, {}).get("targets", set())
+    if not changed_ids:
+        return []
+    stale = {
+        docname
+        for docname, entry in state.items()
+        if entry["refs"] & changed_ids  # quotes a figure or cites a source that changed
+        or entry["targets"] & changed_ids  # its cards name a need that changed
+        or entry["ids"] & touched  # its cards list backlinks that may have changed
+    }
+    return sorted((stale - reread) & env.found_docs)
+
+
+def setup_freshness(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _remember_reread)
+    app.connect("doctree-read", _record_refs)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-updated", _outdated_readers)

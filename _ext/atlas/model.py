@@ -1,0 +1,290 @@
+"""The Atlas data model, declared once: need types, their fields and their typed links.
+
+Everything else reads this module: the directives take their options and required
+fields from it, the validators their JSON schemas and fix hints, and sphinx-needs its
+``needs_types`` / ``needs_fields`` / ``needs_links`` (see :func:`needs_settings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+DATE = {"type": "string", "format": "date"}
+UTC_DATETIME = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$",
+}
+DURATION = {"type": "string", "minLength": 2, "pattern": r"^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$"}
+LEVEL = {"type": "string", "enum": ["A", "B", "C"]}
+
+SOURCE_KINDS = ["postmortem", "blog", "talk", "docs", "paper", "code", "filing"]
+DIAGRAM_KINDS = [
+    "architecture",
+    "request-flow",
+    "storage",
+    "failure-domains",
+    "scale-evolution",
+    "cost",
+    "novel-solutions",
+    "operations",
+    "incident",
+    "debugging",
+    "pattern",
+    "migration",
+    "performance",
+    "capacity",
+    "comparison",
+]
+INCIDENT_CATEGORIES = [
+    "cascading-failure",
+    "database-overload",
+    "cache-stampede",
+    "distributed-lock",
+    "network-partition",
+    "memory-leak",
+    "dns",
+    "load-balancer",
+    "queue-backlog",
+    "regional-failure",
+    "config-change",
+    "capacity",
+    "dependency-failure",
+    "security",
+]
+#: The eight diagrams every system must have.
+MANDATORY_DIAGRAM_KINDS = DIAGRAM_KINDS[:8]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One need field: its JSON schema (shared with sphinx-needs) and how to fix a bad value."""
+
+    name: str
+    label: str
+    schema: Mapping[str, Any]
+    hint: str
+    flag: bool = False
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """One typed link: which need types it may point to, and its labels both ways."""
+
+    name: str
+    outgoing: str
+    incoming: str
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NeedKind:
+    """One need type: its directive, id prefix, fields and links."""
+
+    directive: str
+    title: str
+    prefix: str
+    color: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    required_links: tuple[str, ...] = ()
+    optional_links: tuple[str, ...] = ()
+    #: Field-schema narrowings for this type only (e.g. the enum of ``kind``).
+    narrowed: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        return self.required_links + self.optional_links
+
+    def schema(self, name: str) -> Mapping[str, Any]:
+        return self.narrowed.get(name, FIELDS[name].schema)
+
+
+def _text(name: str, label: str, hint: str = "") -> FieldSpec:
+    return FieldSpec(name, label, {"type": "string", "minLength": 1}, hint or f"give the {label}")
+
+
+FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec(
+            "url",
+            "URL",
+            {"type": "string", "pattern": r"^https?://[^\s<>\"'`]+$"},
+            "give the http:// or https:// address of the document",
+        ),
+        _text("publisher", "publisher", "name the organisation that published it, e.g. Discord"),
+        FieldSpec("published", "published", DATE, "write the date as YYYY-MM-DD"),
+        FieldSpec("accessed", "accessed", DATE, "write the date you read it as YYYY-MM-DD"),
+        FieldSpec("kind", "kind", {"type": "string", "minLength": 1}, "use one of the kinds"),
+        _text("organization", "organisation", "name the organisation, e.g. Stripe"),
+        _text("domain", "domain", "say what the system does, e.g. payments"),
+        _text("tier", "tier"),
+        FieldSpec(
+            "value",
+            "value",
+            {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
+            "write a plain number such as 1.2 and put the scale in :unit:",
+        ),
+        _text("unit", "unit", "give the unit, e.g. million msg/s"),
+        FieldSpec("as_of", "as of", DATE, "write the date the figure was true as YYYY-MM-DD"),
+        FieldSpec("validation", "validation", LEVEL, "use A, B or C (see About this handbook)"),
+        FieldSpec(
+            "historical",
+            "historical",
+            {"type": "boolean"},
+            "write :historical: with no value",
+            flag=True,
+        ),
+        _text("note", "note"),
+        _text("caption", "caption"),
+        _text("alt", "text alternative", "describe the diagram in one sentence"),
+        FieldSpec(
+            "started",
+            "started",
+            UTC_DATETIME,
+            "write the UTC start as YYYY-MM-DDTHH:MMZ (convert local time)",
+        ),
+        FieldSpec("ended", "ended", UTC_DATETIME, "write the UTC end as YYYY-MM-DDTHH:MMZ"),
+        FieldSpec("duration", "duration", DURATION, "write it like 4h17m, 43s or 2d6h"),
+        FieldSpec(
+            "category",
+            "category",
+            {"type": "string", "enum": INCIDENT_CATEGORIES},
+            "use one of the categories",
+        ),
+        _text("impact", "impact", "say who or what was affected and how much"),
+        _text("trigger", "trigger", "say what set the failure off"),
+        _text("root_cause", "root cause", "name the causes the post-mortem gives"),
+        _text("detection", "detection", "say how and when the failure was noticed"),
+        _text("resolution", "resolution", "say what ended it"),
+        _text("scenario", "scenario", "say which failure this playbook handles"),
+        _text("tools", "tools", "list the tools the steps use, comma-separated"),
+        FieldSpec("rto", "RTO", DURATION, "write the recovery-time objective like 5m or 1h"),
+    )
+}
+
+LINKS: dict[str, LinkSpec] = {
+    spec.name: spec
+    for spec in (
+        LinkSpec("sources", "sources", "rests on it", ("source",)),
+        LinkSpec("system", "system", "described by", ("system",)),
+        LinkSpec("playbooks", "playbooks", "used by", ("playbook",)),
+        LinkSpec("diagrams", "diagrams", "shown in", ("diagram",)),
+        LinkSpec("mitigates", "mitigates", "mitigated by", ("incident",)),
+    )
+}
+
+KINDS: dict[str, NeedKind] = {
+    kind.directive: kind
+    for kind in (
+        NeedKind(
+            "source",
+            "Source",
+            "SRC-",
+            "#6c757d",
+            required=("url", "publisher", "published", "kind", "accessed"),
+            narrowed={"kind": {"type": "string", "enum": SOURCE_KINDS}},
+        ),
+        NeedKind(
+            "system",
+            "System",
+            "SYS-",
+            "#0066CC",
+            required=("organization", "domain"),
+            optional=("tier",),
+        ),
+        NeedKind(
+            "metric",
+            "Metric",
+            "MET-",
+            "#FF8800",
+            required=("value", "unit", "as_of", "validation"),
+            optional=("historical", "note", "organization"),
+            required_links=("sources",),
+            optional_links=("system",),
+        ),
+        NeedKind(
+            "diagram",
+            "Diagram",
+            "DGM-",
+            "#00AA00",
+            required=("kind", "validation"),
+            optional=("caption", "alt", "organization"),
+            required_links=("sources",),
+            optional_links=("system", "playbooks"),
+            narrowed={"kind": {"type": "string", "enum": DIAGRAM_KINDS}},
+        ),
+        NeedKind(
+            "incident",
+            "Incident",
+            "INC-",
+            "#CC0000",
+            required=(
+                "organization",
+                "started",
+                "category",
+                "impact",
+                "trigger",
+                "root_cause",
+                "detection",
+                "resolution",
+                "validation",
+            ),
+            optional=("ended", "duration"),
+            required_links=("sources",),
+            optional_links=("system", "playbooks", "diagrams"),
+        ),
+        NeedKind(
+            "playbook",
+            "Playbook",
+            "PBK-",
+            "#7a3db8",
+            required=("scenario", "tools", "rto", "validation"),
+            optional=("organization",),
+            optional_links=("mitigates", "sources"),
+        ),
+    )
+}
+
+ID_PATTERN = r"^({})[A-Z0-9][A-Z0-9-]*$".format("|".join(k.prefix for k in KINDS.values()))
+
+
+def needs_settings() -> dict[str, Any]:
+    """The sphinx-needs configuration that this model implies (config name → value)."""
+    needs_types = []
+    for kind in KINDS.values():
+        entry: dict[str, Any] = {
+            "directive": kind.directive,
+            "title": kind.title,
+            "prefix": kind.prefix,
+            "color": kind.color,
+            "style": "node",
+        }
+        if kind.narrowed:
+            entry["fields"] = {name: {"schema": dict(s)} for name, s in kind.narrowed.items()}
+        needs_types.append(entry)
+    needs_fields = {
+        spec.name: {"description": spec.label, "schema": dict(spec.schema), "nullable": True}
+        for spec in FIELDS.values()
+    }
+    needs_links = {
+        spec.name: {
+            "outgoing": spec.outgoing,
+            "incoming": spec.incoming,
+            "target_types": list(spec.targets),
+        }
+        for spec in LINKS.values()
+    }
+    return {
+        "needs_types": needs_types,
+        "needs_fields": needs_fields,
+        "needs_links": needs_links,
+        "needs_id_regex": ID_PATTERN,
+        "needs_id_required": True,
+    }

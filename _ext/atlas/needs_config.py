@@ -1,0 +1,26 @@
+"""Hand the data model to sphinx-needs before it reads its configuration."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .model import needs_settings
+
+#: sphinx-needs' own link warnings carry no fix; Atlas reports the same problems
+#: with one (see :mod:`atlas.consistency`), so each problem is reported once.
+REPLACED_WARNINGS = ("needs.link_outgoing", "needs.link_target_type")
+
+
+def apply_model(app: Sphinx, config: Config) -> None:
+    for name, value in needs_settings().items():
+        setattr(config, name, value)
+    # "duration" is an incident field here, not needgantt's duration option.
+    config.needs_duration_option = "gantt_duration"
+    config.needs_completion_option = "gantt_completion"
+    config.suppress_warnings = [*config.suppress_warnings, *REPLACED_WARNINGS]
+
+
+def setup_needs_config(app: Sphinx) -> None:
+    # Before sphinx-needs resolves its need types (config-inited, priority 12).
+    app.connect("config-inited", apply_model, priority=5)

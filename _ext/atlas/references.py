@@ -1,0 +1,119 @@
+"""Links between needs, resolved once every need is known.
+
+- ``{metric}`MET-ID``` renders the registered value and unit, linked to the metric,
+  with its as-of date and sources on hover: a figure in prose is always the registry's.
+- ``{src}`SRC-ID``` renders a short citation linked to the source entry.
+- Each card's footer lists its links and backlinks (a source lists what rests on it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxRole
+from sphinx.util.nodes import make_refnode
+from sphinx_needs.data import SphinxNeedsData
+from sphinx_needs.need_item import NeedItem
+
+from .model import KINDS, LINKS
+from .nodes import need_links, need_reference
+from .problems import report
+
+ROLE_TYPES = {"metric": "metric", "src": "source"}
+
+
+class NeedReferenceRole(SphinxRole):
+    """``{metric}`ID``` and ``{src}`ID```: resolved later by :func:`resolve_references`."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        node = need_reference(self.rawtext, role=self.name, target=self.text.strip())
+        node.source, node.line = self.get_source_info()
+        return [node], []
+
+
+def _link(app: Sphinx, fromdocname: str, need: NeedItem, child: nodes.Node, title: str = ""):
+    return make_refnode(app.builder, fromdocname, need["docname"], need["id"], child, title)
+
+
+def _metric_text(need: NeedItem) -> str:
+    return f"{need['value'] or '?'} {need['unit'] or ''}".strip()
+
+
+def _metric_hover(need: NeedItem, needs) -> str:
+    sources = [needs[s] for s in need["sources"] if s in needs]
+    cited = "; ".join(f"{s['publisher']}: {s['title']}" for s in sources)
+    return f"{need['title']} — as of {need['as_of']} — source: {cited or 'none'}"
+
+
+def _citation_text(need: NeedItem) -> str:
+    year = (need["published"] or "")[:4]
+    return f"{need['publisher']} ({year})" if year else str(need["publisher"])
+
+
+def _resolve_reference(app: Sphinx, node: need_reference, docname: str, needs) -> nodes.Node:
+    target, role = node["target"], node["role"]
+    need = needs.get(target)
+    wanted = ROLE_TYPES[role]
+    if need is None or need["type"] != wanted:
+        found = f"is a {need['type']}" if need is not None else "is not defined anywhere"
+        report(
+            node,
+            target,
+            f"{{{role}}} names an unknown {wanted}: '{target}' {found}",
+            f"define it with a {wanted} directive (:id: {KINDS[wanted].prefix}…) or correct the id",
+            "reference",
+        )
+        return nodes.inline(target, target, classes=["atlas-missing"])
+    if role == "metric":
+        text = nodes.inline(_metric_text(need), _metric_text(need), classes=["atlas-metric-ref"])
+        return _link(app, docname, need, text, _metric_hover(need, needs))
+    text = nodes.inline(_citation_text(need), _citation_text(need), classes=["atlas-citation"])
+    return _link(app, docname, need, text, str(need["title"]))
+
+
+def _link_items(app: Sphinx, docname: str, ids: Iterable[str], needs) -> nodes.paragraph:
+    para = nodes.paragraph()
+    for index, need_id in enumerate(ids):
+        if index:
+            para += nodes.Text(", ")
+        target = needs.get(need_id)
+        if target is None:
+            para += nodes.inline(need_id, need_id, classes=["atlas-missing"])
+            continue
+        label = nodes.inline("", "")
+        label += nodes.literal(need_id, need_id)
+        label += nodes.Text(f" {target['title']}")
+        para += _link(app, docname, target, label, f"{target['type_name']} {need_id}")
+    return para
+
+
+def _links_block(app: Sphinx, node: need_links, docname: str, needs) -> nodes.Node:
+    need = needs.get(node["need_id"])
+    fields = nodes.field_list(classes=["atlas-links"])
+    if need is None:
+        return fields
+    rows = [(LINKS[name].outgoing.capitalize(), need[name]) for name in KINDS[need["type"]].links]
+    rows += [(spec.incoming.capitalize(), need[f"{name}_back"]) for name, spec in LINKS.items()]
+    for label, ids in rows:
+        if ids:
+            body = nodes.field_body("", _link_items(app, docname, ids, needs))
+            fields += nodes.field("", nodes.field_name(label, label), body)
+    return fields
+
+
+def resolve_references(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    needs = SphinxNeedsData(app.env).get_needs_view()
+    for node in list(doctree.findall(need_links)):
+        node.replace_self(_links_block(app, node, docname, needs))
+    for node in list(doctree.findall(need_reference)):
+        node.replace_self(_resolve_reference(app, node, docname, needs))
+
+
+def setup_references(app: Sphinx) -> None:
+    app.add_node(need_links)
+    app.add_node(need_reference)
+    app.add_role("metric", NeedReferenceRole())
+    app.add_role("src", NeedReferenceRole())
+    app.connect("doctree-resolved", resolve_references)
