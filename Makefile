@@ -60,8 +60,8 @@ html: deps ## Build the HTML site into _build/html (incremental)
 	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/html $(SPHINXOPTS) $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
 
-check: deps ## Strict build: fail on any warning (-W --keep-going -n)
-	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/check -W --keep-going -n $(SPHINXOPTS) $(BUILDDIR)/check
+check: deps ## Strict build of the whole handbook: fails on any warning (-E -W --keep-going -n)
+	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/check -E -W --keep-going -n $(SPHINXOPTS) $(BUILDDIR)/check
 
 pdf: deps ## Build the PDF handbook into _build/pdf
 	$(SPHINX) -b simplepdf -d $(BUILDDIR)/doctrees/pdf $(SPHINXOPTS) $(BUILDDIR)/pdf

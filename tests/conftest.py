@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 PROJECT = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 MERMAID_DIST = PROJECT / "node_modules" / "mermaid" / "dist"
+
+
+#: Test roots are copied to a temporary folder: point them at the project's Mermaid.
+LOCAL_MERMAID = {"atlas_mermaid_dist": str(MERMAID_DIST)}
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +59,20 @@ def handbook(tmp_path_factory: pytest.TempPathFactory, sphinx_build: Path) -> Pa
     )
     assert result.returncode == 0, f"strict build of source/ failed:\n{result.stderr}"
     return outdir
+
+
+def build_root(
+    name: str, tmp_path_factory: pytest.TempPathFactory, **overrides: object
+) -> SphinxTestApp:
+    """Copy test root ``name`` to a fresh folder and build it once (for module-scoped fixtures)."""
+    srcdir = tmp_path_factory.mktemp(name) / "src"
+    shutil.copytree(ROOTS / name, srcdir)
+    app = SphinxTestApp(
+        "html",
+        srcdir=srcdir,
+        confoverrides={**LOCAL_MERMAID, **overrides},
+        status=StringIO(),
+        warning=StringIO(),
+    )
+    app.build()
+    return app

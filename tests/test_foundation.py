@@ -9,9 +9,7 @@ from bs4 import BeautifulSoup
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import MERMAID_DIST
-
-LOCAL_MERMAID = {"atlas_mermaid_dist": str(MERMAID_DIST)}
+from conftest import LOCAL_MERMAID, MERMAID_DIST
 
 
 def page(app: SphinxTestApp, name: str = "index") -> BeautifulSoup:

@@ -72,3 +72,34 @@ def test_needs_json_is_written_next_to_the_html(handbook: Path) -> None:
     registry = json.loads((handbook / "needs.json").read_text())
     assert registry["project"] == "Atlas"
     assert registry["current_version"] in registry["versions"]
+
+
+def test_authoring_guide_documents_every_directive_with_a_real_entry(handbook: Path) -> None:
+    guide = soup(handbook, "authoring.html")
+    headings = [h.get_text(strip=True).rstrip("#¶") for h in guide.select("section > h2")]
+    for directive in ("source", "system", "metric", "diagram", "incident", "playbook"):
+        assert directive in headings
+    blocks = [pre.get_text() for pre in guide.select("div.atlas-markup pre, pre.atlas-markup")]
+    shown = {re.search(r"```+\{(\w+)\}", block).group(1) for block in blocks}
+    assert shown == {"source", "system", "metric", "diagram", "incident", "playbook"}
+    # Each example links to the rendered entry on its own page.
+    targets = {a["href"] for a in guide.select(".atlas-markup-caption a")}
+    assert "incidents/github-2018-10-21.html#INC-GITHUB-2018-10-21" in targets
+    assert "playbooks/database-failover.html#PBK-DATABASE-FAILOVER" in targets
+    # The field tables come from the model: the incident's categories are listed.
+    assert "cascading-failure" in guide.get_text()
+
+
+def test_incident_links_its_playbook_and_back(handbook: Path) -> None:
+    registry = json.loads((handbook / "needs.json").read_text())
+    needs = registry["versions"][registry["current_version"]]["needs"]
+    incident = needs["INC-GITHUB-2018-10-21"]
+    assert incident["playbooks"] == ["PBK-DATABASE-FAILOVER"]
+    assert "PBK-DATABASE-FAILOVER" in incident["mitigates_back"]
+    page = soup(handbook, "incidents/github-2018-10-21.html")
+    times = [
+        tr.find("td").get_text(strip=True) for tr in page.select("table.atlas-timeline tbody tr")
+    ]
+    assert times[0] == "22:52" and times[-1] == "2018-10-22 23:03"
+    playbook = soup(handbook, "playbooks/database-failover.html")
+    assert playbook.find("a", href="../incidents/github-2018-10-21.html#INC-GITHUB-2018-10-21")

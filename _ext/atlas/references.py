@@ -21,7 +21,7 @@ from .model import KINDS, LINKS
 from .nodes import need_links, need_reference
 from .problems import report
 
-ROLE_TYPES = {"metric": "metric", "src": "source"}
+ROLE_TYPES = {"metric": "metric", "src": "source", "need": None}
 
 
 class NeedReferenceRole(SphinxRole):
@@ -55,22 +55,32 @@ def _citation_text(need: NeedItem) -> str:
 def _resolve_reference(app: Sphinx, node: need_reference, docname: str, needs) -> nodes.Node:
     target, role = node["target"], node["role"]
     need = needs.get(target)
-    wanted = ROLE_TYPES[role]
+    wanted = ROLE_TYPES[role] or (need["type"] if need is not None else "entry")
     if need is None or need["type"] != wanted:
         found = f"is a {need['type']}" if need is not None else "is not defined anywhere"
+        prefix = KINDS[wanted].prefix if wanted in KINDS else ""
         report(
             node,
             target,
             f"{{{role}}} names an unknown {wanted}: '{target}' {found}",
-            f"define it with a {wanted} directive (:id: {KINDS[wanted].prefix}…) or correct the id",
+            f"define it with a {wanted} directive (:id: {prefix}…) or correct the id",
             "reference",
         )
         return nodes.inline(target, target, classes=["atlas-missing"])
     if role == "metric":
         text = nodes.inline(_metric_text(need), _metric_text(need), classes=["atlas-metric-ref"])
         return _link(app, docname, need, text, _metric_hover(need, needs))
-    text = nodes.inline(_citation_text(need), _citation_text(need), classes=["atlas-citation"])
-    return _link(app, docname, need, text, str(need["title"]))
+    if role == "src":
+        label = _citation_text(need)
+        return _link(
+            app,
+            docname,
+            need,
+            nodes.inline(label, label, classes=["atlas-citation"]),
+            str(need["title"]),
+        )
+    label = nodes.inline("", "", nodes.literal(target, target), nodes.Text(f" {need['title']}"))
+    return _link(app, docname, need, label, str(need["type_name"]))
 
 
 def _link_items(app: Sphinx, docname: str, ids: Iterable[str], needs) -> nodes.paragraph:

@@ -6,7 +6,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .diagram import setup_diagram
+from .fields_table import setup_fields_table
 from .incident import setup_incident
+from .markup import setup_markup
 from .metric import setup_metric
 from .playbook import setup_playbook
 from .source import setup_source
@@ -33,3 +35,5 @@ def _own_need_directives(app: Sphinx, config: Config) -> None:
 def setup_directives(app: Sphinx) -> None:
     app.connect("config-inited", _own_need_directives, priority=700)
     setup_timeline(app)
+    setup_fields_table(app)
+    setup_markup(app)

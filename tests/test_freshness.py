@@ -1,0 +1,76 @@
+"""Incremental builds never show a stale figure, link or backlink (sphinx-needs issue #354)."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from conftest import LOCAL_MERMAID, ROOTS
+
+#: The diagram's link lines in test-model/entries.md (unique in the file).
+DIAGRAM_SOURCES = ":sources: SRC-EX-BLOG\n:system: SYS-EX\n:playbooks: PBK-EX-RESTORE\n:alt:"
+
+
+def build(srcdir: Path) -> SphinxTestApp:
+    app = SphinxTestApp(
+        "html", srcdir=srcdir, confoverrides=LOCAL_MERMAID, status=StringIO(), warning=StringIO()
+    )
+    app.build()
+    app.cleanup()
+    return app
+
+
+def sources_page(app: SphinxTestApp) -> BeautifulSoup:
+    return BeautifulSoup((Path(app.outdir) / "sources.html").read_text(), "html.parser")
+
+
+def rests_on(page: BeautifulSoup, need_id: str) -> list[str]:
+    box = page.find(id=need_id)
+    for dt in box.select(".atlas-links dt"):
+        if dt.get_text(strip=True).startswith("Rests on it"):
+            return sorted(c.get_text() for c in dt.find_next_sibling("dd").select("code"))
+    return []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_pages_showing_changed_needs_are_rewritten(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-model", srcdir)
+    entries = srcdir / "entries.md"
+
+    first = sources_page(build(srcdir))
+    assert first.select_one(".atlas-metric-ref").get_text() == "1.5 trillion messages"
+    assert rests_on(first, "SRC-PRESS") == ["INC-EX-OUTAGE", "MET-EX-OUTAGE"]
+
+    # Only entries.md changes: a figure quoted on sources.md and a link into it.
+    edit(entries, ":value: 1.5", ":value: 2.5")
+    edit(entries, DIAGRAM_SOURCES, DIAGRAM_SOURCES.replace("SRC-EX-BLOG", "SRC-EX-BLOG, SRC-PRESS"))
+    second_app = build(srcdir)
+    assert second_app.warning.getvalue() == ""
+    second = sources_page(second_app)
+    assert second.select_one(".atlas-metric-ref").get_text() == "2.5 trillion messages"
+    assert rests_on(second, "SRC-PRESS") == ["DGM-EX-STORAGE", "INC-EX-OUTAGE", "MET-EX-OUTAGE"]
+
+    # Removing the link again drops the backlink (the old target's page is rewritten too).
+    edit(entries, DIAGRAM_SOURCES.replace("SRC-EX-BLOG", "SRC-EX-BLOG, SRC-PRESS"), DIAGRAM_SOURCES)
+    third = sources_page(build(srcdir))
+    assert rests_on(third, "SRC-PRESS") == ["INC-EX-OUTAGE", "MET-EX-OUTAGE"]
+
+
+def test_unchanged_build_rewrites_nothing(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-model", srcdir)
+    build(srcdir)
+    page = Path(build(srcdir).outdir) / "sources.html"
+    before = page.stat().st_mtime_ns
+    build(srcdir)
+    assert page.stat().st_mtime_ns == before

@@ -1,0 +1,118 @@
+"""Bad input: one located, actionable warning per problem; the rest still builds; strict fails."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from conftest import ROOTS, build_root, run_sphinx
+
+EXPECTED = [
+    # (line, id, rule, fragment of the problem, fragment of the fix)
+    (
+        12,
+        "SRC-NO-PUBLISHER",
+        "field",
+        "required field ':publisher:' is missing",
+        "add ':publisher:'",
+    ),
+    (20, "SRC-BAD-DATE", "field", "':published:' is invalid", "YYYY-MM-DD"),
+    (
+        29,
+        "SRC-SCRIPT",
+        "field",
+        "':url:' is invalid: \"javascript:alert(1)\"",
+        "http:// or https://",
+    ),
+    (44, "MET-DEAD-LINK", "link", "links 'SRC-NOWHERE', which is not defined", "correct the id"),
+    (54, "MET-WRONG-TYPE", "link", "must link a source, but 'SYS-EX' is a system", "SRC-…"),
+    (64, "SRC-OK", "id", "the id is already defined at", "different :id:"),
+    (73, "SOURCE-1", "id", "must start with 'MET-'", "'MET-SOURCE-1'"),
+    (83, "MET-LEVEL-A", "validation", "needs a source published by ExampleCorp", "lower the level"),
+    (110, "INC-BACKWARDS", "timeline", "goes backwards at '10:20'", "order the events"),
+    (115, "MET-NOWHERE", "reference", "unknown metric", "define it with a metric directive"),
+    (
+        117,
+        "MET-B-ONE",
+        "validation",
+        "two or more publishers; found 1",
+        "second, independent source",
+    ),
+    (126, "MET-C-NO-NOTE", "field", "must say why it is uncertain", "add ':note:'"),
+    (135, "MET-NO-SOURCES", "link", "needs at least one ':sources:' link", "':sources: SRC-"),
+    (
+        144,
+        "INC-START-MISMATCH",
+        "field",
+        "':duration:' 2h disagrees with started→ended (1h)",
+        "drop",
+    ),
+    (
+        159,
+        "INC-START-MISMATCH",
+        "timeline",
+        "first timeline event (2023-01-01T10:05:00Z)",
+        ":started:",
+    ),
+]
+WARNING = re.compile(
+    r"^(?P<file>\S+):(?P<line>\d+): WARNING: (?P<id>[A-Z0-9-]+): (?P<text>.*)"
+    r" \[atlas\.(?P<rule>\w+)\]$"
+)
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
+    app = build_root("test-model-errors", tmp_path_factory)
+    yield app
+    app.cleanup()
+
+
+def parsed_warnings(app: SphinxTestApp) -> list[tuple[int, str, str, str]]:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    found = []
+    for line in text.splitlines():
+        match = WARNING.match(line)
+        assert match, f"warning without file:line, id and rule: {line}"
+        assert Path(match["file"]).name == "index.md"
+        found.append((int(match["line"]), match["id"], match["rule"], match["text"]))
+    return sorted(found)
+
+
+def test_one_warning_per_problem_with_location_id_and_fix(broken: SphinxTestApp) -> None:
+    found = parsed_warnings(broken)
+    assert [(line, need_id, rule) for line, need_id, rule, _ in found] == [
+        (line, need_id, rule) for line, need_id, rule, _, _ in EXPECTED
+    ]
+    for (_, _, _, text), (_, _, _, problem, fix) in zip(found, EXPECTED, strict=True):
+        assert problem in text
+        assert "Fix: " in text and fix in text.split("Fix: ", 1)[1]
+
+
+def test_the_rest_still_builds(broken: SphinxTestApp) -> None:
+    page = BeautifulSoup((Path(broken.outdir) / "index.html").read_text(), "html.parser")
+    # Entries with a bad field still show, without the bad value.
+    assert page.find(id="SRC-NO-PUBLISHER")
+    script = page.find(id="SRC-SCRIPT")
+    assert script and not script.find("a", href=re.compile("javascript"))
+    # An id without its prefix is not registered, but its card is still there.
+    titles = [t.get_text() for t in page.select(".atlas-card-title strong")]
+    assert "Missing prefix" in titles
+    data = json.loads((Path(broken.outdir) / "needs.json").read_text())
+    needs = data["versions"][data["current_version"]]["needs"]
+    assert needs["SRC-NO-PUBLISHER"]["publisher"] is None
+    assert needs["SRC-BAD-DATE"]["published"] is None
+    assert "SOURCE-1" not in needs
+
+
+def test_strict_build_fails(tmp_path: Path, sphinx_build: Path) -> None:
+    root = ROOTS / "test-model-errors"
+    result = run_sphinx(sphinx_build, root, root, tmp_path / "out", "-W", "--keep-going")
+    assert result.returncode != 0
+    assert "MET-LEVEL-A" in result.stderr
