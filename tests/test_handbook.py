@@ -98,7 +98,8 @@ def test_incident_links_its_playbook_and_back(handbook: Path) -> None:
     assert "PBK-DATABASE-FAILOVER" in incident["mitigates_back"]
     page = soup(handbook, "incidents/github-2018-10-21.html")
     times = [
-        tr.find("td").get_text(strip=True) for tr in page.select("table.atlas-timeline tbody tr")
+        tr.find("td").get_text(" ", strip=True)
+        for tr in page.select("table.atlas-timeline tbody tr")
     ]
     assert times[0] == "22:52" and times[-1] == "2018-10-22 23:03"
     playbook = soup(handbook, "playbooks/database-failover.html")
