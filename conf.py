@@ -81,5 +81,5 @@ epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
 # sphinx-needs writes these next to every HTML-format build; they are not book content.
-epub_exclude_files = ["needs.json", "permalink.html", "schema_violations.json"]
+epub_exclude_files = ["needs.json", "permalink.html", "schema_violations.json", ".buildinfo.bak"]
 simplepdf_file_name = "atlas-handbook.pdf"
