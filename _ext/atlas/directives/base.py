@@ -122,12 +122,12 @@ class AtlasNeedDirective(SphinxDirective):
                 continue
             schema = self.kind.schema(name)
             if errors := schema_errors(schema, raw):
-                allowed = ", ".join(schema["enum"]) if "enum" in schema else spec.hint
+                choices = f" ({', '.join(schema['enum'])})" if "enum" in schema else ""
                 report(
                     self.location,
                     need_id,
                     f"field ':{name}:' is invalid: {errors[0]}",
-                    f"{spec.hint}" + (f" ({allowed})" if "enum" in schema else ""),
+                    spec.hint + choices,
                     "field",
                 )
                 continue
