@@ -22,8 +22,10 @@ PY_STAMP    := $(VENV)/.atlas-python
 TEST_STAMP  := $(VENV)/.atlas-test
 NPM_STAMP   := node_modules/.atlas-npm
 
-# Debian packages the test suite drives (the check is `command -v`, so it costs nothing when present).
-TEST_DEBIAN := graphviz:dot
+# Debian packages as PACKAGE:COMMAND (the check is `command -v`, so it costs nothing when present).
+# chromium pre-renders the diagrams; graphviz draws sphinx-needs' flow graphs.
+HTML_DEBIAN := chromium:chromium
+TEST_DEBIAN := $(HTML_DEBIAN) graphviz:dot
 
 .PHONY: help html check test pdf epub all serve clean bench lint deps test-deps
 
@@ -50,6 +52,8 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 deps: $(PY_STAMP) $(NPM_STAMP) ## Install the pinned Python and npm dependencies (done by every target)
+	@tools/ensure-debian-packages $(HTML_DEBIAN) || \
+		echo "Without chromium, diagrams render in the reader's browser; PDF and EPUB need it."
 
 test-deps: deps $(TEST_STAMP)
 	@tools/ensure-debian-packages $(TEST_DEBIAN)

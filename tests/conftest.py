@@ -64,7 +64,7 @@ def handbook(tmp_path_factory: pytest.TempPathFactory, sphinx_build: Path) -> Pa
 def build_root(
     name: str, tmp_path_factory: pytest.TempPathFactory, **overrides: object
 ) -> SphinxTestApp:
-    """Copy test root ``name`` to a fresh folder and build it once (for module-scoped fixtures)."""
+    """Copy test root ``name`` to a fresh folder and build it once (module-scoped fixtures)."""
     srcdir = tmp_path_factory.mktemp(name) / "src"
     shutil.copytree(ROOTS / name, srcdir)
     app = SphinxTestApp(
@@ -74,5 +74,8 @@ def build_root(
         status=StringIO(),
         warning=StringIO(),
     )
-    app.build()
+    try:
+        app.build()
+    finally:
+        app.cleanup()  # resets docutils' global registrations for the next app
     return app

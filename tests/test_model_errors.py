@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,10 +67,8 @@ WARNING = re.compile(
 
 
 @pytest.fixture(scope="module")
-def broken(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
-    app = build_root("test-model-errors", tmp_path_factory)
-    yield app
-    app.cleanup()
+def broken(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    return build_root("test-model-errors", tmp_path_factory)
 
 
 def parsed_warnings(app: SphinxTestApp) -> list[tuple[int, str, str, str]]:

@@ -17,7 +17,7 @@ from .directives import setup_directives
 from .downloads import setup_downloads
 from .epub import setup_epub
 from .freshness import setup_freshness
-from .mermaid_assets import setup_mermaid_assets
+from .mermaid import setup_mermaid
 from .needs_config import setup_needs_config
 from .references import setup_references
 
@@ -43,7 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_references(app)
     setup_consistency(app)
     setup_freshness(app)
-    setup_mermaid_assets(app)
+    setup_mermaid(app)
     setup_downloads(app)
     setup_epub(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

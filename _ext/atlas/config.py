@@ -27,6 +27,18 @@ class AtlasConfig:
         default="node_modules/mermaid/dist",
         metadata={"doc": "Folder of the npm package mermaid's dist/, relative to conf.py."},
     )
+    mermaid_cache: str = field(
+        default="_build/.mermaid-cache",
+        metadata={"doc": "Folder of rendered diagrams, shared by every builder."},
+    )
+    chromium: str = field(
+        default="",
+        metadata={"doc": "Chromium executable for rendering; empty: look for `chromium` on PATH."},
+    )
+    render_pages: int = field(
+        default=2,
+        metadata={"doc": "Browser pages rendering diagrams in parallel."},
+    )
     downloads_dir: str = field(
         default="_build/downloads",
         metadata={"doc": "Folder whose PDF/EPUB files the HTML site links and ships."},

@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 from sphinxcontrib.mermaid import mermaid
 
 from ..cards import badge, level_badge
+from ..mermaid.pipeline import first_content_line
 from ..problems import report
 from .base import AtlasNeedDirective
 
@@ -45,6 +46,8 @@ class DiagramDirective(AtlasNeedDirective):
         diagram["code"] = code
         diagram["options"] = {}
         diagram["alt"] = fields.get("alt") or self.arguments[0]
+        diagram["atlas_line"] = first_content_line(self)
+        diagram["atlas_need"] = need_id
         diagram.source, diagram.line = self.get_source_info()
         caption = fields.get("caption")
         if not caption:

@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from .config import atlas_config
+from ..config import atlas_config
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,15 @@
+"""Mermaid diagrams rendered once, in batch, at build time, and served without a CDN."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from .assets import setup_mermaid_assets
+from .output import setup_output
+from .pipeline import setup_pipeline
+
+
+def setup_mermaid(app: Sphinx) -> None:
+    setup_mermaid_assets(app)
+    setup_pipeline(app)
+    setup_output(app)

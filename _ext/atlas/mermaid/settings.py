@@ -1,0 +1,72 @@
+"""What a rendered diagram depends on: Mermaid's version, Mermaid's configuration, the source.
+
+All three go into the cache key, so a change to any of them re-renders exactly the
+diagrams it affects and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PLANES = {
+    "edge": ("#0066CC", "#003d7a"),
+    "service": ("#00AA00", "#006600"),
+    "state": ("#FF8800", "#a65800"),
+    "control": ("#CC0000", "#7a0000"),
+}
+
+
+def _plane_css() -> str:
+    """Theme CSS: ``class X edge`` (etc.) colours a node by plane even without a classDef."""
+    rules = []
+    for plane, (fill, stroke) in PLANES.items():
+        shapes = ", ".join(f"g.node.{plane} > {s}" for s in ("rect", "polygon", "path", "circle"))
+        rules.append(f"{shapes} {{ fill: {fill} !important; stroke: {stroke} !important; }}")
+        rules.append(f"g.node.{plane} text, g.node.{plane} tspan {{ fill: #fff !important; }}")
+    return " ".join(rules)
+
+
+#: The configuration every diagram is rendered with.
+MERMAID_CONFIG: dict[str, Any] = {
+    "startOnLoad": False,
+    # No script, click handler or raw HTML from a diagram source reaches the page.
+    "securityLevel": "strict",
+    # Labels as SVG <text>, not <foreignObject>: PDF and EPUB renderers drop the latter.
+    "htmlLabels": False,
+    "flowchart": {"htmlLabels": False},
+    # The same input gives the same bytes.
+    "deterministicIds": True,
+    "theme": "base",
+    "themeVariables": {
+        "fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif",
+        "primaryColor": "#eef3f8",
+        "primaryBorderColor": "#5b6b7c",
+        "primaryTextColor": "#1b1f24",
+        "lineColor": "#44505c",
+    },
+    "themeCSS": _plane_css(),
+}
+
+
+@cache
+def mermaid_version(dist: Path) -> str:
+    """The version of the npm package whose ``dist/`` folder this is."""
+    return json.loads((dist.parent / "package.json").read_text())["version"]
+
+
+def diagram_key(version: str, source: str, config: dict[str, Any] = MERMAID_CONFIG) -> str:
+    """The cache key of one diagram: sha256 of (Mermaid version, configuration, source)."""
+    digest = hashlib.sha256()
+    for part in (version, json.dumps(config, sort_keys=True), source.strip()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def svg_id(key: str) -> str:
+    """The id Mermaid gives the SVG root (and prefixes its inner ids with)."""
+    return f"mmd-{key[:16]}"

@@ -1,0 +1,3 @@
+project = "Diagram test"
+extensions = ["myst_parser", "atlas"]
+html_theme = "basic"
