@@ -21,6 +21,9 @@ PORT        ?= 8000
 PY_STAMP    := $(VENV)/.atlas-python
 TEST_STAMP  := $(VENV)/.atlas-test
 NPM_STAMP   := node_modules/.atlas-npm
+NPM_DEV_STAMP := node_modules/.atlas-npm-dev
+# mermaid-cli (benchmark baseline only) must use Debian's chromium, never a download.
+export PUPPETEER_SKIP_DOWNLOAD := 1
 
 # Debian packages as PACKAGE:COMMAND (the check is `command -v`, so it costs nothing when present).
 # chromium pre-renders the diagrams; graphviz draws sphinx-needs' flow graphs.
@@ -48,8 +51,12 @@ $(TEST_STAMP): $(PY_STAMP)
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(NPM_DEV_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP) $@
 
 deps: $(PY_STAMP) $(NPM_STAMP) ## Install the pinned Python and npm dependencies (done by every target)
 	@tools/ensure-debian-packages $(HTML_DEBIAN) || \
@@ -82,8 +89,9 @@ serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)
 	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch _ext --watch _static \
 		-d $(BUILDDIR)/doctrees/serve -c . source $(BUILDDIR)/serve
 
-bench: deps ## Benchmarks (diagram rendering, scale); results in _build/bench
-	@echo "No benchmark has been written yet: the renderer and scale issues add them."
+bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in _build/bench and the docs
+	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \
+		--out $(BUILDDIR)/bench/results.json --docs source/_data/benchmarks.json
 
 # --- quality -----------------------------------------------------------------
 

@@ -106,3 +106,14 @@ def test_incident_links_its_playbook_and_back(handbook: Path) -> None:
     assert times[0] == "22:52" and times[-1] == "2018-10-22 23:03"
     playbook = soup(handbook, "playbooks/database-failover.html")
     assert playbook.find("a", href="../incidents/github-2018-10-21.html#INC-GITHUB-2018-10-21")
+
+
+def test_benchmarks_page_shows_the_latest_results(handbook: Path) -> None:
+    page = soup(handbook, "benchmarks.html")
+    rows = {
+        tr.find("td").get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+        for tr in page.select("table.atlas-benchmarks tbody tr")
+    }
+    assert "Atlas throughput, cold cache" in rows
+    assert rows["Atlas warm cache: diagrams rendered"][1] == "0 diagrams"
+    assert "Measured" in page.select_one(".atlas-benchmarks-context").get_text()

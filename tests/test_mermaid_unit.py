@@ -96,3 +96,15 @@ def test_missing_chromium_is_explained() -> None:
 
     with pytest.raises(BrowserUnavailable, match="apt-get install chromium"):
         find_chromium("/nonexistent/chromium")
+
+
+def test_benchmark_diagrams_are_valid_mermaid(chromium: str) -> None:
+    """The benchmark measures real renders: every kind of generated diagram renders cleanly."""
+    from atlas.bench.diagrams import benchmark_diagrams
+
+    diagrams = benchmark_diagrams(10)  # five flowcharts, three sequences, two state machines
+    jobs = [(str(i), f"mmd-b{i}", source) for i, source in enumerate(diagrams)]
+    results, stats = render_batch(jobs, MERMAID_DIST / "mermaid.min.js", MERMAID_CONFIG, chromium)
+    assert [r.error for r in results.values()] == [None] * 10
+    assert all("<text" in r.svg for r in results.values())
+    assert stats.rendered == 10

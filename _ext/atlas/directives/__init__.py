@@ -5,6 +5,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .benchmarks import setup_benchmarks
 from .diagram import setup_diagram
 from .fields_table import setup_fields_table
 from .incident import setup_incident
@@ -37,3 +38,4 @@ def setup_directives(app: Sphinx) -> None:
     setup_timeline(app)
     setup_fields_table(app)
     setup_markup(app)
+    setup_benchmarks(app)

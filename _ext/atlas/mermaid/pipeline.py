@@ -20,7 +20,7 @@ from sphinxcontrib.mermaid import Mermaid, mermaid
 
 from ..config import atlas_config
 from ..problems import report
-from .browser import BrowserUnavailable, find_chromium, render_batch
+from .browser import BatchStats, BrowserUnavailable, find_chromium, render_batch
 from .cache import DiagramCache, RenderError
 from .settings import MERMAID_CONFIG, diagram_key, mermaid_version, svg_id
 
@@ -110,35 +110,52 @@ def _progress(total: int):  # type: ignore[no-untyped-def]
     return show
 
 
+def render_into_cache(
+    sources: dict[str, str],
+    cache: DiagramCache,
+    dist: Path,
+    chromium: str,
+    pages: int,
+    progress: bool = True,
+) -> BatchStats:
+    """Render the diagrams (key → source) that the cache lacks; the one path builds and
+    benchmarks share. Raises :class:`BrowserUnavailable` when there is no browser."""
+    missing = [(key, svg_id(key), src) for key, src in sources.items() if not cache.has(key)]
+    if not missing:
+        return BatchStats()
+    logger.info("[atlas] rendering %d new diagram(s) with %s", len(missing), chromium)
+    results, stats = render_batch(
+        missing,
+        dist / "mermaid.min.js",
+        MERMAID_CONFIG,
+        chromium,
+        pages=pages,
+        progress=_progress(len(missing)) if progress else None,
+    )
+    for key, result in results.items():
+        cache.put(key, result)
+    return stats
+
+
 def render_missing(app: Sphinx, builder: Builder | None = None) -> None:
     """write-started: render every diagram not in the cache, in one browser session."""
-    records = {r.key: r for docs in _records(app.env).values() for r in docs}
+    sources = {r.key: r.source for docs in _records(app.env).values() for r in docs}
     cache = cache_of(app)
-    missing = [(key, svg_id(key), r.source) for key, r in records.items() if not cache.has(key)]
     app.env.atlas_prerendered = False  # type: ignore[attr-defined]
     dist = mermaid_dist(app)
-    if missing and not (dist / "mermaid.min.js").is_file():
+    pending = any(not cache.has(key) for key in sources)
+    if pending and not (dist / "mermaid.min.js").is_file():
         # The assets module has already said how to install Mermaid.
         if app.builder.name in STATIC_BUILDERS:
             raise SphinxError(f"Mermaid is not installed at {dist}: run `npm ci`")
         return
-    if missing:
+    if pending:
         try:
             chromium = find_chromium(atlas_config(app).chromium)
-            logger.info("[atlas] rendering %d new diagram(s) with %s", len(missing), chromium)
-            results, _ = render_batch(
-                missing,
-                dist / "mermaid.min.js",
-                MERMAID_CONFIG,
-                chromium,
-                pages=atlas_config(app).render_pages,
-                progress=_progress(len(missing)),
-            )
+            render_into_cache(sources, cache, dist, chromium, atlas_config(app).render_pages)
         except BrowserUnavailable as error:
             _without_browser(app, str(error))
             return
-        for key, result in results.items():
-            cache.put(key, result)
     app.env.atlas_prerendered = True  # type: ignore[attr-defined]
     _report_errors(app, cache)
 

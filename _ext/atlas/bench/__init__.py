@@ -1,0 +1,1 @@
+"""Benchmarks of the Atlas build (``make bench``): each compares against the stock route."""
