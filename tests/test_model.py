@@ -127,7 +127,7 @@ def test_metric_card_and_role(model: SphinxTestApp) -> None:
         "ExampleCorp (2023)",
         "sources.html#SRC-EX-BLOG",
     )
-    historical = card(page, "MET-EX-OUTAGE").select("abbr.atlas-badge")
+    historical = card(page, "MET-EX-OUTAGE").select(".atlas-card-header abbr.atlas-badge")
     assert [b.get_text() for b in historical] == ["Level B", "historical"]
     rst = html(model, "reference").select_one(".atlas-metric-ref")
     assert rst.get_text() == "12 million concurrent users"
@@ -183,7 +183,7 @@ def test_system_card_lists_what_describes_it(model: SphinxTestApp) -> None:
 
 def test_playbook_card(model: SphinxTestApp) -> None:
     box = card(html(model, "entries"), "PBK-EX-RESTORE")
-    badges = [b.get_text() for b in box.select(".atlas-badge")]
+    badges = [b.get_text() for b in box.select(".atlas-card-header .atlas-badge")]
     assert badges == ["Level C", "RTO 30m"]
     assert next(li.get_text() for li in box.select("ol li")) == "Drain the node."
     assert footer_links(box)["Mitigates"] == ["INC-EX-OUTAGE"]

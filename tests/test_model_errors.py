@@ -34,6 +34,7 @@ EXPECTED = [
     (64, "SRC-OK", "id", "the id is already defined at", "different :id:"),
     (73, "SOURCE-1", "id", "must start with 'MET-'", "'MET-SOURCE-1'"),
     (83, "MET-LEVEL-A", "validation", "needs a source published by ExampleCorp", "lower the level"),
+    (93, "INC-BACKWARDS", "gate", "3 AM test: links no playbook", "':playbooks: PBK-"),
     (110, "INC-BACKWARDS", "timeline", "goes backwards at '10:20'", "order the events"),
     (115, "MET-NOWHERE", "reference", "unknown metric", "define it with a metric directive"),
     (
@@ -52,6 +53,7 @@ EXPECTED = [
         "':duration:' 2h disagrees with started→ended (1h)",
         "drop",
     ),
+    (144, "INC-START-MISMATCH", "gate", "3 AM test: links no playbook", "':playbooks: PBK-"),
     (
         159,
         "INC-START-MISMATCH",

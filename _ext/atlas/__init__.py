@@ -17,6 +17,7 @@ from .directives import setup_directives
 from .downloads import setup_downloads
 from .epub import setup_epub
 from .freshness import setup_freshness
+from .gates import setup_gates
 from .mermaid import setup_mermaid
 from .needs_config import setup_needs_config
 from .references import setup_references
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_consistency(app)
     setup_freshness(app)
     setup_mermaid(app)
+    setup_gates(app)
     setup_downloads(app)
     setup_epub(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,6 +39,18 @@ class AtlasConfig:
         default=2,
         metadata={"doc": "Browser pages rendering diagrams in parallel."},
     )
+    stale_after_months: int = field(
+        default=18,
+        metadata={"doc": "A current-state metric older than this is flagged stale."},
+    )
+    max_nodes: int = field(
+        default=30,
+        metadata={"doc": "Most nodes a diagram may have and stay legible (visual gate)."},
+    )
+    today: str = field(
+        default="",
+        metadata={"doc": "The date staleness is judged on (YYYY-MM-DD); empty: the build date."},
+    )
     downloads_dir: str = field(
         default="_build/downloads",
         metadata={"doc": "Folder whose PDF/EPUB files the HTML site links and ships."},

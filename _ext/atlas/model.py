@@ -18,6 +18,8 @@ UTC_DATETIME = {
 }
 DURATION = {"type": "string", "minLength": 2, "pattern": r"^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$"}
 LEVEL = {"type": "string", "enum": ["A", "B", "C"]}
+VERDICT = {"type": "string", "enum": ["pass", "fail"]}
+GATE_STATUS = {"type": "string", "enum": ["pass", "fail", "pending"]}
 
 SOURCE_KINDS = ["postmortem", "blog", "talk", "docs", "paper", "code", "filing"]
 DIAGRAM_KINDS = [
@@ -66,6 +68,8 @@ class FieldSpec:
     schema: Mapping[str, Any]
     hint: str
     flag: bool = False
+    #: Set by the build (the quality gates), never written by an author.
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,8 +170,26 @@ FIELDS: dict[str, FieldSpec] = {
         _text("scenario", "scenario", "say which failure this playbook handles"),
         _text("tools", "tools", "list the tools the steps use, comma-separated"),
         FieldSpec("rto", "RTO", DURATION, "write the recovery-time objective like 5m or 1h"),
+        FieldSpec("review_learning", "learning review", VERDICT, "write pass or fail"),
+        FieldSpec("review_3am", "3 AM review", VERDICT, "write pass or fail"),
+        _text("reviewer", "reviewer", "name who reviewed it"),
+        FieldSpec("reviewed", "reviewed", DATE, "write the review date as YYYY-MM-DD"),
+        *(
+            FieldSpec(name, label, GATE_STATUS, "", computed=True)
+            for name, label in (
+                ("gate_reality", "production reality"),
+                ("gate_visual", "visual consistency"),
+                ("gate_learning", "learning efficiency"),
+                ("gate_3am", "3 AM test"),
+            )
+        ),
+        FieldSpec("gate_notes", "gate notes", {"type": "string"}, "", computed=True),
+        FieldSpec("stale", "stale", {"type": "boolean"}, "", computed=True),
     )
 }
+
+#: Options a reviewer adds to record a verdict.
+REVIEW_FIELDS = ("reviewer", "reviewed")
 
 LINKS: dict[str, LinkSpec] = {
     spec.name: spec
@@ -215,7 +237,14 @@ KINDS: dict[str, NeedKind] = {
             "DGM-",
             "#00AA00",
             required=("kind", "validation"),
-            optional=("caption", "alt", "organization"),
+            optional=(
+                "caption",
+                "alt",
+                "organization",
+                "review_learning",
+                "review_3am",
+                *REVIEW_FIELDS,
+            ),
             required_links=("sources",),
             optional_links=("system", "playbooks"),
             narrowed={"kind": {"type": "string", "enum": DIAGRAM_KINDS}},
@@ -236,7 +265,7 @@ KINDS: dict[str, NeedKind] = {
                 "resolution",
                 "validation",
             ),
-            optional=("ended", "duration"),
+            optional=("ended", "duration", "review_3am", *REVIEW_FIELDS),
             required_links=("sources",),
             optional_links=("system", "playbooks", "diagrams"),
         ),
@@ -246,7 +275,7 @@ KINDS: dict[str, NeedKind] = {
             "PBK-",
             "#7a3db8",
             required=("scenario", "tools", "rto", "validation"),
-            optional=("organization",),
+            optional=("organization", "review_3am", *REVIEW_FIELDS),
             optional_links=("mitigates", "sources"),
         ),
     )

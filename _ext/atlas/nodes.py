@@ -11,3 +11,7 @@ class need_links(nodes.General, nodes.Element):
 
 class need_reference(nodes.Inline, nodes.Element):
     """An inline reference to a need by id (``role`` is ``metric`` or ``src``)."""
+
+
+class gate_badges(nodes.General, nodes.Element):
+    """Where a card shows its quality-gate badges (``need_id`` attribute)."""

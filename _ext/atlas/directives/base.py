@@ -19,8 +19,8 @@ from sphinx_needs.data import SphinxNeedsData
 from sphinx_needs.exceptions import InvalidNeedException
 
 from ..cards import card, field_rows, level_badge
-from ..model import FIELDS, ID_PATTERN, KINDS, LINKS, NeedKind
-from ..nodes import need_links
+from ..model import FIELDS, ID_PATTERN, KINDS, LINKS, REVIEW_FIELDS, NeedKind
+from ..nodes import gate_badges, need_links
 from ..problems import report, schema_errors
 
 ID_RE = re.compile(ID_PATTERN)
@@ -69,9 +69,12 @@ class AtlasNeedDirective(SphinxDirective):
         need_id = self.checked_id()
         fields = self.checked_fields(need_id)
         links = self.checked_links(need_id)
+        self.check_review(need_id, fields)
         self.check(need_id, fields, links)
         registered = self.register(need_id, title, fields, links) if need_id else None
-        body = self.body(need_id, fields)
+        body = self.body(need_id, fields) + self.gate_row(
+            need_id if registered is not None else None
+        )
         footer = [need_links(need_id=need_id)] if registered is not None else []
         shown_id = need_id if registered is not None else None
         box = card(self.directive, shown_id, title, self.badges(fields), body, footer)
@@ -180,6 +183,21 @@ class AtlasNeedDirective(SphinxDirective):
             return (f"the id is already defined at {where}", "give this entry a different :id:")
         return (f"sphinx-needs refused the entry: {error.message}", "correct the field it names")
 
+    def check_review(self, need_id: str | None, fields: dict[str, Any]) -> None:
+        """A reviewer's verdict counts only with who gave it and when."""
+        verdicts = [name for name in ("review_learning", "review_3am") if fields.get(name)]
+        missing = [name for name in REVIEW_FIELDS if verdicts and not fields.get(name)]
+        if missing:
+            report(
+                self.location,
+                need_id,
+                f"a review verdict ({', '.join(verdicts)}) without {', '.join(missing)}",
+                "add ':reviewer: <name>' and ':reviewed: YYYY-MM-DD'",
+                "field",
+            )
+            for name in verdicts:
+                fields.pop(name)
+
     # --- hooks for subclasses ---------------------------------------------------
 
     def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
@@ -190,9 +208,17 @@ class AtlasNeedDirective(SphinxDirective):
 
     def summary(self, fields: dict[str, Any]) -> list[tuple[str, nodes.Node | str | None]]:
         """The (label, value) rows shown at the top of the card."""
-        return [(FIELDS[name].label.capitalize(), fields.get(name)) for name in self.kind.fields]
+        shown = [
+            n for n in self.kind.fields if not n.startswith("review_") and n not in REVIEW_FIELDS
+        ]
+        return [(FIELDS[name].label.capitalize(), fields.get(name)) for name in shown]
 
     def body(self, need_id: str | None, fields: dict[str, Any]) -> list[nodes.Node]:
         rows = field_rows(self.summary(fields))
         parsed = self.parse_content_to_nodes() if self.parse_body and self.content else []
         return [rows, *parsed] if rows.children else parsed
+
+    def gate_row(self, need_id: str | None) -> list[nodes.Node]:
+        """Where the card shows its quality gates (filled in once they are computed)."""
+        gated = self.directive in ("metric", "diagram", "incident", "playbook")
+        return [gate_badges(need_id=need_id)] if need_id and gated else []

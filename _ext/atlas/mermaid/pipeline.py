@@ -137,8 +137,8 @@ def render_into_cache(
     return stats
 
 
-def render_missing(app: Sphinx, builder: Builder | None = None) -> None:
-    """write-started: render every diagram not in the cache, in one browser session."""
+def render_missing(app: Sphinx, env: BuildEnvironment | None = None) -> list[str]:
+    """After reading: render every diagram not in the cache, in one browser session."""
     sources = {r.key: r.source for docs in _records(app.env).values() for r in docs}
     cache = cache_of(app)
     app.env.atlas_prerendered = False  # type: ignore[attr-defined]
@@ -148,16 +148,17 @@ def render_missing(app: Sphinx, builder: Builder | None = None) -> None:
         # The assets module has already said how to install Mermaid.
         if app.builder.name in STATIC_BUILDERS:
             raise SphinxError(f"Mermaid is not installed at {dist}: run `npm ci`")
-        return
+        return []
     if pending:
         try:
             chromium = find_chromium(atlas_config(app).chromium)
             render_into_cache(sources, cache, dist, chromium, atlas_config(app).render_pages)
         except BrowserUnavailable as error:
             _without_browser(app, str(error))
-            return
+            return []
     app.env.atlas_prerendered = True  # type: ignore[attr-defined]
     _report_errors(app, cache)
+    return []
 
 
 def _without_browser(app: Sphinx, reason: str) -> None:
@@ -208,4 +209,5 @@ def setup_pipeline(app: Sphinx) -> None:
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
-    app.connect("write-started", render_missing)
+    # Once every page is read, before the gates (410) judge the rendered diagrams.
+    app.connect("env-get-updated", render_missing, priority=400)

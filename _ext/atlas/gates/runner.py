@@ -1,0 +1,99 @@
+"""Compute every gate of every entry once all entries are read and diagrams rendered,
+store the outcome in the need (so needs.json, tables and filters see it) and report
+each failing machine check once, at the entry's file and line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx_needs.data import SphinxNeedsData
+
+from ..config import atlas_config
+from ..mermaid.pipeline import cache_of, mermaid_dist, summary
+from ..mermaid.settings import diagram_key, mermaid_version
+from ..model import KINDS
+from ..problems import report
+from . import learning, reality, three_am, visual
+from .context import GateContext, GateSettings, RenderedDiagram
+
+GATES = (reality.GATE, visual.GATE, learning.GATE, three_am.GATE)
+NOTE_SEPARATOR = " | "
+
+
+def glossary_terms(env: BuildEnvironment) -> set[str]:
+    """Every term of every ``glossary`` in the handbook, lower-cased."""
+    objects = env.domains.standard_domain.objects
+    return {name.lower() for (objtype, name) in objects if objtype == "term"}
+
+
+def settings_of(app: Sphinx) -> GateSettings:
+    config = atlas_config(app)
+    today = date.fromisoformat(config.today) if config.today else date.today()
+    return GateSettings(today, config.stale_after_months, config.max_nodes)
+
+
+def rendered_diagram(app: Sphinx, need: Any) -> RenderedDiagram | None:
+    if not getattr(app.env, "atlas_prerendered", False):
+        return None
+    version = mermaid_version(mermaid_dist(app))
+    result = cache_of(app).get(diagram_key(version, "\n".join(str(need["content"]).splitlines())))
+    if result is None:
+        return None
+    return RenderedDiagram(result.svg, summary(result.error) if result.error else None)
+
+
+def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """After reading (and rendering): judge every entry; return the pages whose badges change."""
+    needs = SphinxNeedsData(env).get_needs_mutable()
+    settings, glossary = settings_of(app), glossary_terms(app.env)
+    for need in needs.values():
+        if need["type"] not in KINDS:
+            continue
+        rendered = rendered_diagram(app, need) if need["type"] == "diagram" else None
+        context = GateContext(need, needs, settings, glossary, rendered)
+        notes = []
+        for gate in GATES:
+            if not gate.applies(context):
+                continue
+            result = gate.judge(context)
+            need[gate.field] = result.status
+            notes += [f"{gate.title}: {reason}" for reason in result.reasons]
+            for finding in result.findings:
+                if not finding.reported:
+                    location = (need["docname"], need["lineno"])
+                    report(
+                        location,
+                        need["id"],
+                        f"{gate.title}: {finding.problem}",
+                        finding.fix,
+                        "gate",
+                    )
+        need["gate_notes"] = NOTE_SEPARATOR.join(notes) or None
+        need["stale"] = reality.is_stale(context)
+    return _pages_with_new_outcomes(env, needs)
+
+
+def _pages_with_new_outcomes(env: BuildEnvironment, needs: Any) -> list[str]:
+    """Pages whose cards show a gate outcome that differs from the last build's."""
+    fields = (*(gate.field for gate in GATES), "gate_notes", "stale", "validation")
+    outcomes = {
+        need_id: (need["docname"], tuple(need[f] for f in fields))
+        for need_id, need in needs.items()
+        if need["type"] in KINDS
+    }
+    previous = getattr(env, "atlas_gate_outcomes", {})
+    env.atlas_gate_outcomes = outcomes  # type: ignore[attr-defined]
+    changed = {
+        docname for key, (docname, o) in outcomes.items() if previous.get(key, (0, o))[1] != o
+    }
+    return sorted(changed & env.found_docs)
+
+
+def setup_runner(app: Sphinx) -> None:
+    # After reading and rendering (400): the needs are still mutable, and pages whose
+    # badges change can still be added to the pages Sphinx writes.
+    app.connect("env-get-updated", compute_gates, priority=410)

@@ -1,0 +1,48 @@
+"""Gate 4, the 3 AM test: failures lead to a playbook, and playbooks can be followed half asleep."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .context import GateContext
+from .result import Finding, Gate
+
+FAILURE_KINDS = ("failure-domains", "operations", "incident", "debugging")
+STEP = re.compile(r"^\s*\d+[.)]\s+\S", re.MULTILINE)
+VERIFY = re.compile(r"\bverif(y|ication)\b", re.IGNORECASE)
+ROLLBACK = re.compile(r"\broll\s?back\b", re.IGNORECASE)
+
+
+def links_a_playbook(ctx: GateContext) -> Iterator[Finding]:
+    need = ctx.need
+    shows_failure = need["type"] == "incident" or (
+        need["type"] == "diagram" and need["kind"] in FAILURE_KINDS
+    )
+    if shows_failure and not ctx.linked("playbooks", "playbook"):
+        yield Finding(
+            "links no playbook for the failure it shows",
+            "add ':playbooks: PBK-…' naming the playbook a responder should open",
+        )
+
+
+def playbook_is_followable(ctx: GateContext) -> Iterator[Finding]:
+    if ctx.need["type"] != "playbook":
+        return
+    text = ctx.source_text
+    if len(STEP.findall(text)) < 2:
+        yield Finding("has no numbered steps", "write the response as a numbered list (1., 2., …)")
+    if not VERIFY.search(text):
+        yield Finding("has no verification", "add a Verification part: how to know it worked")
+    if not ROLLBACK.search(text):
+        yield Finding("has no rollback", "add a Rollback part: how to undo the steps")
+
+
+GATE = Gate(
+    field="gate_3am",
+    title="3 AM test",
+    applies=lambda ctx: ctx.need["type"] in ("diagram", "incident", "playbook"),
+    rules=(links_a_playbook, playbook_is_followable),
+    review_field="review_3am",
+    reviewed_types=frozenset({"diagram", "incident", "playbook"}),
+)

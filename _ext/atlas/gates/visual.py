@@ -1,0 +1,95 @@
+"""Gate 2, visual consistency: judged on Mermaid's own output, never by re-parsing by hand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..mermaid.settings import PLANES
+from .context import GateContext
+from .result import Finding, Gate
+
+PLANE_KINDS = ("architecture", "request-flow", "storage", "failure-domains", "operations")
+SLO_KINDS = ("architecture", "request-flow")
+CLASSDEF = re.compile(r"^\s*classDef\s+(\w+)\s+(.*)$", re.MULTILINE)
+FILL = re.compile(r"fill\s*:\s*(#[0-9a-fA-F]{3,8})")
+SLO = re.compile(
+    r"\bp(50|90|95|99|99\.9|999)\b\s*[:=]?\s*[<≤~]?\s*\d+(\.\d+)?\s*(µs|us|ms|s|min)\b", re.I
+)
+FLOWCHART = re.compile(r"^\s*(flowchart|graph)\b", re.MULTILINE)
+
+
+def _is_flowchart(ctx: GateContext) -> bool:
+    return bool(FLOWCHART.search(ctx.source_text))
+
+
+def not_rendered(ctx: GateContext) -> str | None:
+    if ctx.rendered is None:
+        return "not rendered at build time (no Chromium), so Mermaid could not judge it"
+    return None
+
+
+def parses(ctx: GateContext) -> Iterator[Finding]:
+    if ctx.rendered and ctx.rendered.error:
+        yield Finding(
+            f"Mermaid cannot parse it: {ctx.rendered.error}", "fix the syntax", reported=True
+        )
+
+
+def uses_the_planes(ctx: GateContext) -> Iterator[Finding]:
+    if ctx.need["kind"] not in PLANE_KINDS or not _is_flowchart(ctx) or not ctx.rendered:
+        return
+    declared = {name: FILL.search(style) for name, style in CLASSDEF.findall(ctx.source_text)}
+    for plane, (colour, _) in PLANES.items():
+        fill = declared.get(plane)
+        if fill is None or fill.group(1).upper() != colour.upper():
+            yield Finding(
+                f"classDef {plane} is missing or not fill:{colour}",
+                f"add 'classDef {plane} fill:{colour},color:#fff' (see the authoring guide)",
+            )
+    loose = [
+        label or "(unlabelled)"
+        for label, classes in ctx.rendered.nodes
+        if not classes & PLANES.keys()
+    ]
+    if loose:
+        yield Finding(
+            f"node(s) in no plane: {', '.join(loose)}",
+            "give each node a plane with 'class <ids> edge|service|state|control'",
+        )
+
+
+def labels_latency(ctx: GateContext) -> Iterator[Finding]:
+    if ctx.need["kind"] not in SLO_KINDS or not ctx.rendered:
+        return
+    if not any(SLO.search(label) for label in ctx.rendered.edge_labels):
+        yield Finding(
+            "no edge carries a latency or SLO label",
+            "label at least one edge with a sourced percentile, e.g. '-->|p99 40 ms|'",
+        )
+
+
+def accessible(ctx: GateContext) -> Iterator[Finding]:
+    text = ctx.source_text
+    if "accTitle" not in text and "accDescr" not in text and not ctx.need["alt"]:
+        yield Finding(
+            "no text for screen readers",
+            "add 'accTitle:'/'accDescr:' to the Mermaid source or an :alt: option",
+        )
+
+
+def legible(ctx: GateContext) -> Iterator[Finding]:
+    if ctx.rendered and ctx.rendered.node_count > ctx.settings.max_nodes:
+        yield Finding(
+            f"{ctx.rendered.node_count} nodes (limit {ctx.settings.max_nodes})",
+            "split the diagram, or group detail into fewer nodes",
+        )
+
+
+GATE = Gate(
+    field="gate_visual",
+    title="Visual consistency",
+    applies=lambda ctx: ctx.need["type"] == "diagram",
+    rules=(parses, uses_the_planes, labels_latency, accessible, legible),
+    precondition=not_rendered,
+)
