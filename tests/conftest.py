@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,3 +80,31 @@ def build_root(
     finally:
         app.cleanup()  # resets docutils' global registrations for the next app
     return app
+
+
+LOCATED = re.compile(
+    r"^(?P<file>\S+):(?P<line>\d+): WARNING: (?P<id>[A-Z0-9-]+): (?P<text>.*)"
+    r" \[atlas\.(?P<rule>\w+)\]$"
+)
+
+
+def located_warnings(app: SphinxTestApp) -> list[tuple[str, int, str, str, str]]:
+    """Every warning of a build as (file name, line, need id, rule, text), sorted.
+
+    Fails the test on a warning that does not name a file, line, need id and rule.
+    """
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    found = []
+    for line in text.splitlines():
+        match = LOCATED.match(line)
+        assert match, f"warning without file:line, id and rule: {line}"
+        found.append(
+            (
+                Path(match["file"]).name,
+                int(match["line"]),
+                match["id"],
+                match["rule"],
+                match["text"],
+            )
+        )
+    return sorted(found, key=lambda w: (w[1], w[2], w[3], w[4]))

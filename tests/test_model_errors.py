@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import ROOTS, build_root, run_sphinx
+from conftest import ROOTS, build_root, located_warnings, run_sphinx
 
 EXPECTED = [
     # (line, id, rule, fragment of the problem, fragment of the fix)
@@ -62,10 +62,6 @@ EXPECTED = [
         ":started:",
     ),
 ]
-WARNING = re.compile(
-    r"^(?P<file>\S+):(?P<line>\d+): WARNING: (?P<id>[A-Z0-9-]+): (?P<text>.*)"
-    r" \[atlas\.(?P<rule>\w+)\]$"
-)
 
 
 @pytest.fixture(scope="module")
@@ -73,19 +69,10 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
     return build_root("test-model-errors", tmp_path_factory)
 
 
-def parsed_warnings(app: SphinxTestApp) -> list[tuple[int, str, str, str]]:
-    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
-    found = []
-    for line in text.splitlines():
-        match = WARNING.match(line)
-        assert match, f"warning without file:line, id and rule: {line}"
-        assert Path(match["file"]).name == "index.md"
-        found.append((int(match["line"]), match["id"], match["rule"], match["text"]))
-    return sorted(found)
-
-
 def test_one_warning_per_problem_with_location_id_and_fix(broken: SphinxTestApp) -> None:
-    found = parsed_warnings(broken)
+    warnings = located_warnings(broken)
+    assert {name for name, *_ in warnings} == {"index.md"}
+    found = [(line, need_id, rule, text) for _, line, need_id, rule, text in warnings]
     assert [(line, need_id, rule) for line, need_id, rule, _ in found] == [
         (line, need_id, rule) for line, need_id, rule, _, _ in EXPECTED
     ]
@@ -112,6 +99,7 @@ def test_the_rest_still_builds(broken: SphinxTestApp) -> None:
 
 def test_strict_build_fails(tmp_path: Path, sphinx_build: Path) -> None:
     root = ROOTS / "test-model-errors"
-    result = run_sphinx(sphinx_build, root, root, tmp_path / "out", "-W", "--keep-going")
+    cache = f"-Datlas_mermaid_cache={tmp_path / 'cache'}"
+    result = run_sphinx(sphinx_build, root, root, tmp_path / "out", "-W", "--keep-going", cache)
     assert result.returncode != 0
     assert "MET-LEVEL-A" in result.stderr

@@ -40,13 +40,16 @@ def uses_the_planes(ctx: GateContext) -> Iterator[Finding]:
     if ctx.need["kind"] not in PLANE_KINDS or not _is_flowchart(ctx) or not ctx.rendered:
         return
     declared = {name: FILL.search(style) for name, style in CLASSDEF.findall(ctx.source_text)}
-    for plane, (colour, _) in PLANES.items():
-        fill = declared.get(plane)
-        if fill is None or fill.group(1).upper() != colour.upper():
-            yield Finding(
-                f"classDef {plane} is missing or not fill:{colour}",
-                f"add 'classDef {plane} fill:{colour},color:#fff' (see the authoring guide)",
-            )
+    wrong = [
+        (plane, colour)
+        for plane, (colour, _) in PLANES.items()
+        if (fill := declared.get(plane)) is None or fill.group(1).upper() != colour.upper()
+    ]
+    if wrong:
+        yield Finding(
+            "plane classDef missing or wrongly coloured: " + ", ".join(p for p, _ in wrong),
+            "declare " + "; ".join(f"'classDef {p} fill:{c},color:#fff'" for p, c in wrong),
+        )
     loose = [
         label or "(unlabelled)"
         for label, classes in ctx.rendered.nodes
