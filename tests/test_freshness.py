@@ -74,3 +74,20 @@ def test_unchanged_build_rewrites_nothing(tmp_path: Path) -> None:
     before = page.stat().st_mtime_ns
     build(srcdir)
     assert page.stat().st_mtime_ns == before
+
+
+def test_gate_badges_follow_changes_on_other_pages(tmp_path: Path) -> None:
+    """Defining an acronym in the glossary clears the gate of a diagram on another page."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-gates", srcdir)
+
+    def learning_badge() -> str:
+        page = BeautifulSoup((srcdir / "_build/html/failing.html").read_text(), "html.parser")
+        row = page.find(id="DGM-G-ACRONYM").select_one(".atlas-gates")
+        return next(b.get_text() for b in row.select(".atlas-badge") if "Learning" in b.get_text())
+
+    build(srcdir)
+    assert learning_badge() == "✗ Learning"
+    edit(srcdir / "index.md", "CDN\n", "TLS\n  Transport Layer Security.\n\nCDN\n")
+    build(srcdir)
+    assert learning_badge() == "… Learning"
