@@ -71,7 +71,6 @@ mermaid_d3_zoom = False
 
 # --- sphinx-needs --------------------------------------------------------------
 needs_build_json = True
-needs_flow_engine = "graphviz"
 
 # --- EPUB / PDF ----------------------------------------------------------------
 epub_basename = "atlas"

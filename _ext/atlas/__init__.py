@@ -21,6 +21,7 @@ from .gates import setup_gates
 from .mermaid import setup_mermaid
 from .needs_config import setup_needs_config
 from .references import setup_references
+from .views import setup_views
 
 __version__ = "0.1.0"
 
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     app.connect("config-inited", _add_templates_and_static)
     app.add_css_file("atlas-model.css")
+    app.add_js_file("atlas-tables.js", loading_method="defer")
     setup_needs_config(app)
     setup_directives(app)
     setup_references(app)
@@ -46,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_freshness(app)
     setup_mermaid(app)
     setup_gates(app)
+    setup_views(app)
     setup_downloads(app)
     setup_epub(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -51,6 +51,15 @@ class AtlasConfig:
         default="",
         metadata={"doc": "The date staleness is judged on (YYYY-MM-DD); empty: the build date."},
     )
+    targets: dict = field(
+        default_factory=lambda: {
+            "system diagrams": 240,
+            "diagrams": 900,
+            "incidents": 100,
+            "playbooks": 10,
+        },
+        metadata={"doc": "The roadmap's targets the dashboard measures progress against."},
+    )
     downloads_dir: str = field(
         default="_build/downloads",
         metadata={"doc": "Folder whose PDF/EPUB files the HTML site links and ships."},
@@ -74,9 +83,15 @@ def read_config(config: Config) -> AtlasConfig:
     """Build the validated dataclass from the Sphinx config."""
     values = {}
     for spec in fields(AtlasConfig):
-        expected = type(spec.default)
+        expected = type(_default(spec))
         values[spec.name] = _validate(spec.name, expected, config[PREFIX + spec.name])
     return AtlasConfig(**values)
+
+
+def _default(spec: dataclasses.Field) -> Any:
+    if spec.default_factory is not dataclasses.MISSING:
+        return spec.default_factory()
+    return spec.default
 
 
 def atlas_config(app: Sphinx) -> AtlasConfig:
@@ -89,5 +104,6 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 
 def setup_config(app: Sphinx) -> None:
     for spec in dataclasses.fields(AtlasConfig):
-        app.add_config_value(PREFIX + spec.name, spec.default, "env", types=[type(spec.default)])
+        default = _default(spec)
+        app.add_config_value(PREFIX + spec.name, default, "env", types=[type(default)])
     app.connect("config-inited", _on_config_inited, priority=400)

@@ -15,9 +15,30 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx_needs.data import SphinxNeedsData
+from sphinx_needs.directives.needbar import Needbar
+from sphinx_needs.directives.needextract import Needextract
+from sphinx_needs.directives.needflow._directive import NeedflowGraphiz, NeedflowPlantuml
+from sphinx_needs.directives.needgantt import Needgantt
+from sphinx_needs.directives.needlist import Needlist
+from sphinx_needs.directives.needpie import Needpie
+from sphinx_needs.directives.needsequence import Needsequence
+from sphinx_needs.directives.needtable import Needtable
 
 from .model import LINKS
-from .nodes import need_reference
+from .nodes import need_reference, view_placeholder
+
+AGGREGATES = (
+    view_placeholder,
+    Needtable,
+    Needlist,
+    Needextract,
+    Needpie,
+    Needbar,
+    Needgantt,
+    Needsequence,
+    NeedflowGraphiz,
+    NeedflowPlantuml,
+)
 
 DocNeeds = dict[str, dict[str, set[str]]]
 
@@ -30,7 +51,15 @@ def _state(env: BuildEnvironment) -> DocNeeds:
 
 
 def _entry(env: BuildEnvironment, docname: str) -> dict[str, set[str]]:
-    return _state(env).setdefault(docname, {"ids": set(), "targets": set(), "refs": set()})
+    entry = _state(env).setdefault(docname, {})
+    for key in ("ids", "targets", "refs", "aggregate"):
+        entry.setdefault(key, set())
+    return entry
+
+
+def aggregate_pages(env: BuildEnvironment) -> set[str]:
+    """Pages that show needs from every page (views, needtables, charts, flows)."""
+    return {docname for docname, entry in _state(env).items() if entry.get("aggregate")}
 
 
 def _remember_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -38,18 +67,27 @@ def _remember_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
 
 
 def _record_refs(app: Sphinx, doctree: nodes.document) -> None:
-    targets = {node["target"] for node in doctree.findall(need_reference)}
-    _entry(app.env, app.env.docname)["refs"] = targets
+    entry = _entry(app.env, app.env.docname)
+    entry["refs"] = {node["target"] for node in doctree.findall(need_reference)}
+    # A page that aggregates needs from everywhere (a reviewer view, a needtable, a
+    # needflow, a chart) depends on every need.
+    entry["aggregate"] = {"*"} if any(doctree.findall(_is_aggregate)) else set()
+
+
+def _is_aggregate(node: nodes.Node) -> bool:
+    return isinstance(node, AGGREGATES)
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     # Keep "ids"/"targets": they are the *previous* state compared in _outdated_readers.
     _entry(env, docname)["refs"] = set()
+    _entry(env, docname)["aggregate"] = set()
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other) -> None:
     for docname in docnames:
-        _entry(env, docname)["refs"] = set(_entry(other, docname)["refs"])
+        for key in ("refs", "aggregate"):
+            _entry(env, docname)[key] = set(_entry(other, docname).get(key, set()))
 
 
 def _current_needs(env: BuildEnvironment) -> dict[str, dict[str, set[str]]]:
@@ -84,6 +122,7 @@ def _outdated_readers(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if entry["refs"] & changed_ids  # quotes a figure or cites a source that changed
         or entry["targets"] & changed_ids  # its cards name a need that changed
         or entry["ids"] & touched  # its cards list backlinks that may have changed
+        or entry["aggregate"]  # shows needs from every page
     }
     return sorted((stale - reread) & env.found_docs)
 

@@ -19,6 +19,9 @@ def apply_model(app: Sphinx, config: Config) -> None:
     config.needs_duration_option = "gantt_duration"
     config.needs_completion_option = "gantt_completion"
     config.suppress_warnings = [*config.suppress_warnings, *REPLACED_WARNINGS]
+    # needflow's default engine (PlantUML) is not installed: Debian's graphviz draws flows.
+    config.needs_flow_engine = "graphviz"
+    config.graphviz_output_format = "svg"
 
 
 def setup_needs_config(app: Sphinx) -> None:

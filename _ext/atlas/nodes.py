@@ -15,3 +15,7 @@ class need_reference(nodes.Inline, nodes.Element):
 
 class gate_badges(nodes.General, nodes.Element):
     """Where a card shows its quality-gate badges (``need_id`` attribute)."""
+
+
+class view_placeholder(nodes.General, nodes.Element):
+    """Where a reviewer view goes (``view`` attribute); replaced once every need is known."""

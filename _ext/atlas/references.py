@@ -79,6 +79,8 @@ def _resolve_reference(app: Sphinx, node: need_reference, docname: str, needs) -
             nodes.inline(label, label, classes=["atlas-citation"]),
             str(need["title"]),
         )
+    if node.get("short"):
+        return _link(app, docname, need, nodes.literal(target, target), str(need["title"]))
     label = nodes.inline("", "", nodes.literal(target, target), nodes.Text(f" {need['title']}"))
     return _link(app, docname, need, label, str(need["type_name"]))
 

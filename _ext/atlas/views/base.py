@@ -1,0 +1,177 @@
+"""What every reviewer view shares: a table computed from the needs once all are known,
+rendered sortable and filterable in HTML, legible elsewhere, and written next to the page
+as CSV.
+
+A view module defines ``build(needs, settings) -> list[ViewTable]``; its directive only
+marks the place. Because a view shows needs from every page, :mod:`atlas.freshness`
+re-writes its page whenever any need changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from ..cards import badge
+from ..nodes import need_reference, view_placeholder
+
+STATUS_STYLE = {"pass": "success", "fail": "danger", "pending": "secondary"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: plain text, optionally a link to a need, optionally shown as a badge."""
+
+    text: str
+    need_id: str | None = None
+    badge: str | None = None  # sphinx-design colour name
+
+    @classmethod
+    def link(cls, need_id: str) -> Cell:
+        return cls(need_id, need_id=need_id)
+
+    @classmethod
+    def status(cls, value: str | None) -> Cell:
+        if value is None:
+            return cls("—")
+        return cls(value, badge=STATUS_STYLE.get(value, "secondary"))
+
+
+Row = Sequence[Cell | Sequence[Cell]]
+
+
+@dataclass
+class ViewTable:
+    title: str
+    header: Sequence[str]
+    rows: list[Row] = field(default_factory=list)
+    csv_name: str | None = None
+    empty: str = "None."
+    wide: bool = False
+    #: Matrices get sorting and filtering in HTML; small summary tables do not need it.
+    sortable: bool = True
+
+
+Builder = Callable[[Any, Any], list[ViewTable]]
+
+
+VIEWS: dict[str, Builder] = {}
+
+
+class ViewDirective(SphinxDirective):
+    """``{atlas-view} NAME``: the named reviewer view."""
+
+    required_arguments = 1
+    known: ClassVar[dict[str, Builder]] = VIEWS
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        if name not in self.known:
+            raise self.error(f"unknown view '{name}'; use one of: {', '.join(sorted(self.known))}")
+        node = view_placeholder(view=name)
+        node.source, node.line = self.get_source_info()
+        return [node]
+
+
+def _cells(cell: Cell | Sequence[Cell]) -> list[Cell]:
+    return [cell] if isinstance(cell, Cell) else list(cell)
+
+
+def _render_cell(cell: Cell) -> nodes.Node:
+    if cell.badge:
+        return badge(cell.text, cell.badge)
+    if cell.need_id:
+        return need_reference("", role="need", target=cell.need_id, short=True)
+    return nodes.Text(cell.text)
+
+
+def to_docutils(table: ViewTable) -> list[nodes.Node]:
+    result: list[nodes.Node] = [nodes.rubric(text=table.title)]
+    if not table.rows:
+        result.append(nodes.paragraph(text=table.empty, classes=["atlas-view-empty"]))
+        return result
+    classes = ["atlas-view"] + (["atlas-sortable"] if table.sortable else [])
+    classes += ["atlas-wide"] if table.wide else []
+    docutils_table = nodes.table(classes=classes)
+    group = nodes.tgroup(cols=len(table.header))
+    docutils_table += group
+    for _ in table.header:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    header_row = nodes.row()
+    for title in table.header:
+        header_row += nodes.entry("", nodes.paragraph(text=title))
+    head += header_row
+    group += head
+    body = nodes.tbody()
+    for row in table.rows:
+        table_row = nodes.row()
+        for cell in row:
+            paragraph = nodes.paragraph()
+            for index, part in enumerate(_cells(cell)):
+                if index:
+                    paragraph += nodes.Text(", ")
+                paragraph += _render_cell(part)
+            table_row += nodes.entry("", paragraph)
+        body += table_row
+    group += body
+    result.append(docutils_table)
+    return result
+
+
+def to_csv(table: ViewTable) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow(["; ".join(part.text for part in _cells(cell)) for cell in row])
+    return buffer.getvalue()
+
+
+def resolve_views(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    from sphinx_needs.data import SphinxNeedsData
+
+    placeholders = list(doctree.findall(view_placeholder))
+    if not placeholders:
+        return
+    needs = SphinxNeedsData(app.env).get_needs_view()
+    html = app.builder.format == "html" and not app.builder.name.startswith("epub")
+    for node in placeholders:
+        replacement: list[nodes.Node] = []
+        for table in VIEWS[node["view"]](needs, app):
+            replacement += to_docutils(table)
+            if html and table.csv_name and table.rows:
+                replacement.append(_write_csv(app, docname, table))
+        node.replace_self(replacement)
+
+
+def _write_csv(app: Sphinx, docname: str, table: ViewTable) -> nodes.Node:
+    """Write the table as CSV next to the page and link it."""
+    folder = Path(app.outdir) / Path(docname).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / table.csv_name).write_text(to_csv(table), encoding="utf-8")  # type: ignore[operator]
+    link = nodes.reference("", f"Download as CSV ({table.csv_name})", refuri=table.csv_name)
+    return nodes.paragraph("", "", link, classes=["atlas-csv"])
+
+
+def register_view(name: str) -> Callable[[Builder], Builder]:
+    def add(builder: Builder) -> Builder:
+        VIEWS[name] = builder
+        return builder
+
+    return add
+
+
+def setup_view_base(app: Sphinx) -> None:
+    app.add_node(view_placeholder)
+    app.add_directive("atlas-view", ViewDirective)
+    # Before the need references inside the tables are resolved (500).
+    app.connect("doctree-resolved", resolve_views, priority=400)

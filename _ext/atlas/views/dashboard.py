@@ -1,0 +1,85 @@
+"""The dashboard's figures: entries by type, diagrams against the roadmap's targets and by
+kind, gate pass rates and validation levels (charts are sphinx-needs' needpie/needbar)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..config import atlas_config
+from ..model import DIAGRAM_KINDS, KINDS, MANDATORY_DIAGRAM_KINDS
+from .base import Cell, ViewTable, register_view
+from .matrices import GATES, of_type
+
+GATE_TITLES = dict(
+    zip(
+        GATES,
+        ("Production reality", "Visual consistency", "Learning efficiency", "3 AM test"),
+        strict=True,
+    )
+)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "—"
+
+
+@register_view("dashboard")
+def dashboard(needs: Any, app: Any) -> list[ViewTable]:
+    counts = Counter(n["type"] for n in needs.values())
+    diagrams = of_type(needs, "diagram")
+    entries = ViewTable("Entries", ["Type", "Count"], sortable=False)
+    entries.rows = [[Cell(kind.title), Cell(str(counts[name]))] for name, kind in KINDS.items()]
+
+    actual = {
+        "system diagrams": sum(d["kind"] in MANDATORY_DIAGRAM_KINDS for d in diagrams),
+        "diagrams": len(diagrams),
+        "incidents": counts["incident"],
+        "playbooks": counts["playbook"],
+    }
+    targets = ViewTable(
+        "Progress against the roadmap", ["What", "Now", "Target", "Done"], sortable=False
+    )
+    for name, target in atlas_config(app).targets.items():
+        have = actual.get(name, 0)
+        targets.rows.append(
+            [Cell(name), Cell(str(have)), Cell(str(target)), Cell(_percent(have, target))]
+        )
+
+    by_kind = ViewTable(
+        "Diagrams by kind", ["Kind", "Diagrams", "Mandatory for systems"], sortable=False
+    )
+    kinds = Counter(d["kind"] for d in diagrams)
+    by_kind.rows = [
+        [Cell(kind), Cell(str(kinds[kind])), Cell("yes" if kind in MANDATORY_DIAGRAM_KINDS else "")]
+        for kind in DIAGRAM_KINDS
+    ]
+
+    gates = ViewTable(
+        "Gate outcomes", ["Gate", "Pass", "Fail", "Pending", "Pass rate"], sortable=False
+    )
+    for gate in GATES:
+        judged = [n[gate] for n in needs.values() if n.get(gate)]
+        tally = Counter(judged)
+        gates.rows.append(
+            [
+                Cell(GATE_TITLES[gate]),
+                *(Cell(str(tally[s])) for s in ("pass", "fail", "pending")),
+                Cell(_percent(tally["pass"], len(judged))),
+            ]
+        )
+
+    levels = ViewTable(
+        "Validation levels",
+        ["Level", "Metrics", "Diagrams", "Incidents", "Playbooks"],
+        sortable=False,
+    )
+    for level in ("A", "B", "C"):
+        levels.rows.append(
+            [Cell(level)]
+            + [
+                Cell(str(sum(n["validation"] == level for n in of_type(needs, t))))
+                for t in ("metric", "diagram", "incident", "playbook")
+            ]
+        )
+    return [entries, targets, by_kind, gates, levels]

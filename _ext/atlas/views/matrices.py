@@ -1,0 +1,82 @@
+"""The traceability and coverage matrices: which diagram rests on what and passes which gate,
+and which system lacks which of its eight mandatory diagrams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import MANDATORY_DIAGRAM_KINDS
+from .base import Cell, ViewTable, register_view
+
+GATES = ("gate_reality", "gate_visual", "gate_learning", "gate_3am")
+SEVERITY = {"fail": 3, "pending": 2, "pass": 1, None: 0}
+
+
+def of_type(needs: Any, need_type: str) -> list[Any]:
+    return sorted((n for n in needs.values() if n["type"] == need_type), key=lambda n: n["id"])
+
+
+def worst_gate(need: Any) -> str | None:
+    return max((need[g] for g in GATES), key=lambda s: SEVERITY[s])
+
+
+@register_view("traceability")
+def traceability(needs: Any, app: Any) -> list[ViewTable]:
+    table = ViewTable(
+        "Diagram traceability matrix",
+        [
+            "Diagram",
+            "Title",
+            "System",
+            "Kind",
+            "Level",
+            "Sources",
+            "Reality",
+            "Visual",
+            "Learning",
+            "3 AM",
+            "Stale",
+        ],
+        csv_name="diagrams.csv",
+        empty="No diagram yet.",
+        wide=True,
+    )
+    for need in of_type(needs, "diagram"):
+        table.rows.append(
+            [
+                Cell.link(need["id"]),
+                Cell(need["title"]),
+                [Cell.link(s) for s in need["system"]] or Cell("—"),
+                Cell(need["kind"] or "—"),
+                Cell(need["validation"] or "—"),
+                [Cell.link(s) for s in need["sources"]] or Cell("—"),
+                *(Cell.status(need[g]) for g in GATES),
+                Cell("stale", badge="warning") if need["stale"] else Cell("—"),
+            ]
+        )
+    return [table]
+
+
+@register_view("coverage")
+def coverage(needs: Any, app: Any) -> list[ViewTable]:
+    table = ViewTable(
+        "Coverage: the eight mandatory diagrams of each system",
+        ["System", *MANDATORY_DIAGRAM_KINDS],
+        csv_name="coverage.csv",
+        empty="No system yet.",
+        wide=True,
+    )
+    diagrams = of_type(needs, "diagram")
+    for system in of_type(needs, "system"):
+        row: list[Any] = [Cell.link(system["id"])]
+        for kind in MANDATORY_DIAGRAM_KINDS:
+            found = [d for d in diagrams if d["kind"] == kind and system["id"] in d["system"]]
+            if not found:
+                row.append(Cell("gap", badge="danger"))
+                continue
+            cells = []
+            for diagram in found:
+                cells += [Cell.link(diagram["id"]), Cell.status(worst_gate(diagram))]
+            row.append(cells)
+        table.rows.append(row)
+    return [table]

@@ -1,0 +1,197 @@
+"""Reviewer views: each table built from the needs, its rows and cells, its CSV, and never stale."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from conftest import LOCAL_MERMAID, ROOTS, build_root
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    return build_root("test-gates", tmp_path_factory)
+
+
+def tables(outdir: Path, page: str = "review") -> dict[str, list[list[str]]]:
+    """Each view table on the page: its title → rows of cell texts (header first)."""
+    html = BeautifulSoup((outdir / f"{page}.html").read_text(), "html.parser")
+    found = {}
+    for rubric in html.select("p.rubric"):
+        table = rubric.find_next_sibling()
+        while table is not None and table.name == "input":  # the filter box
+            table = table.find_next_sibling()
+        if table is None or table.name != "table":
+            found[rubric.get_text()] = []
+            continue
+        found[rubric.get_text()] = [
+            [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in table.find_all("tr")
+        ]
+    return found
+
+
+def rows_by_id(table: list[list[str]]) -> dict[str, list[str]]:
+    return {row[0]: row for row in table[1:]}
+
+
+def test_traceability_matrix(review: SphinxTestApp) -> None:
+    matrix = tables(Path(review.outdir))["Diagram traceability matrix"]
+    assert matrix[0] == [
+        "Diagram", "Title", "System", "Kind", "Level", "Sources",
+        "Reality", "Visual", "Learning", "3 AM", "Stale",
+    ]  # fmt: skip
+    rows = rows_by_id(matrix)
+    assert len(rows) == 13
+    assert rows["DGM-G-ARCH"][2:] == [
+        "SYS-G", "architecture", "A", "SRC-G-OK", "pass", "pass", "pass", "pass", "—",
+    ]  # fmt: skip
+    assert rows["DGM-G-NOSLO"][6:10] == ["pass", "fail", "pending", "pending"]
+    assert rows["DGM-G-STALE"][-1] == "stale"
+    html = BeautifulSoup((Path(review.outdir) / "review.html").read_text(), "html.parser")
+    table = html.select_one("table.atlas-sortable")
+    link = table.find("a", href="passing.html#DGM-G-ARCH")
+    assert link is not None, "each id links to its entry"
+
+
+def test_coverage_matrix_shows_gaps(review: SphinxTestApp) -> None:
+    coverage = tables(Path(review.outdir))["Coverage: the eight mandatory diagrams of each system"]
+    assert coverage[0][1:] == [
+        "architecture", "request-flow", "storage", "failure-domains",
+        "scale-evolution", "cost", "novel-solutions", "operations",
+    ]  # fmt: skip
+    (row,) = coverage[1:]
+    assert row[0] == "SYS-G"
+    assert "DGM-G-ARCH , pass" in row[1] and "DGM-G-NOPLANES , fail" in row[1]
+    assert row[2] == "DGM-G-NOSLO , fail"
+    assert row[3] == "DGM-G-LOOSE , fail"
+    assert "DGM-G-DOMAINS , pending" in row[4]
+    assert row[5:] == ["gap"] * 4
+
+
+def test_source_register_lists_what_rests_on_each_source(review: SphinxTestApp) -> None:
+    found = tables(Path(review.outdir))
+    register = rows_by_id(found["Source register"])
+    assert register["SRC-G-OLD"][1:6] == [
+        "An old post", "blog", "GateCo", "2020-01-01", "2026-11-22",
+    ]  # fmt: skip
+    assert register["SRC-G-OLD"][6] == "DGM-G-STALE"
+    assert register["SRC-G-UNUSED"][6] == "nothing"
+    assert rows_by_id(found["Sources nothing cites"]).keys() == {"SRC-G-UNUSED"}
+
+
+def test_incident_playbook_matrix(review: SphinxTestApp) -> None:
+    found = tables(Path(review.outdir))
+    matrix = rows_by_id(found["Incident ↔ playbook matrix"])
+    assert matrix["INC-G"][5:] == ["PBK-G", "pending"]
+    assert matrix["INC-G-ORPHAN"][5:] == ["none", "fail"]
+    assert rows_by_id(found["Incidents without a playbook"]).keys() == {"INC-G-ORPHAN"}
+
+
+def test_staleness_report_oldest_first(review: SphinxTestApp) -> None:
+    found = tables(Path(review.outdir))
+    title = "Current-state figures older than 18 months (judged on 2026-11-22)"
+    assert [row[:5] for row in found[title][1:]] == [
+        ["MET-G-STALE", "Stale figure", "5 regions", "2024-01-01", "34"],
+    ]
+    pictures = found["Diagrams of the present whose newest source is older than the limit"]
+    assert [row[0] for row in pictures[1:]] == ["DGM-G-STALE"]
+
+
+def test_dashboard_counts(review: SphinxTestApp) -> None:
+    found = tables(Path(review.outdir))
+    entries = dict((row[0], row[1]) for row in found["Entries"][1:])
+    assert entries == {
+        "Source": "4", "System": "1", "Metric": "4", "Diagram": "13",
+        "Incident": "2", "Playbook": "2",
+    }  # fmt: skip
+    gates = rows_by_id(found["Gate outcomes"])
+    assert gates["Visual consistency"] == ["Visual consistency", "7", "6", "0", "54 %"]
+    progress = rows_by_id(found["Progress against the roadmap"])
+    assert progress["incidents"] == ["incidents", "2", "100", "2 %"]
+
+
+def test_matrices_are_downloadable_as_csv(review: SphinxTestApp) -> None:
+    outdir = Path(review.outdir)
+    rows = list(csv.reader(io.StringIO((outdir / "diagrams.csv").read_text())))
+    assert rows[0][0] == "Diagram" and len(rows) == 14
+    arch = next(r for r in rows if r[0] == "DGM-G-ARCH")
+    assert arch[5] == "SRC-G-OK" and arch[6:10] == ["pass"] * 4
+    for name in ("coverage.csv", "sources.csv", "incidents.csv", "stale.csv"):
+        assert (outdir / name).read_text().count("\n") >= 2
+    html = BeautifulSoup((outdir / "review.html").read_text(), "html.parser")
+    assert html.find("a", href="diagrams.csv").get_text() == "Download as CSV (diagrams.csv)"
+
+
+def needtable_cell(outdir: Path) -> str:
+    """The gate_3am cell of the sphinx-needs needtable on review.md."""
+    html = BeautifulSoup((outdir / "review.html").read_text(), "html.parser")
+    row = html.select_one("table.NEEDS_TABLE tbody tr")
+    return row.find_all("td")[1].get_text(strip=True)
+
+
+def build(srcdir: Path) -> SphinxTestApp:
+    app = SphinxTestApp(
+        "html", srcdir=srcdir, confoverrides=LOCAL_MERMAID, status=StringIO(), warning=StringIO()
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new))
+
+
+def test_views_and_backlinks_are_never_stale(tmp_path: Path) -> None:
+    """Edit needs on one page between two incremental builds: every view shows the new state."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-gates", srcdir)
+    outdir = srcdir / "_build" / "html"
+    build(srcdir)
+    assert rows_by_id(tables(outdir)["Diagram traceability matrix"])["DGM-G-ARCH"][9] == "pass"
+    assert needtable_cell(outdir) == "pass"
+
+    passing = srcdir / "passing.md"
+    # 1. Only a gate outcome changes on passing.md: the 3 AM verdict is withdrawn.
+    replace(
+        passing,
+        ":review_3am: pass\n:reviewer: Ada Reviewer\n:reviewed: 2026-11-20\nflowchart LR",
+        ":reviewer: Ada Reviewer\n:review_learning: pass\n:reviewed: 2026-11-20\nflowchart LR",
+    )
+    build(srcdir)
+    found = tables(outdir)
+    assert rows_by_id(found["Diagram traceability matrix"])["DGM-G-ARCH"][9] == "pending"
+    assert rows_by_id(found["Gate outcomes"])["3 AM test"][1:4] == ["1", "3", "13"]
+    assert needtable_cell(outdir) == "pending", "sphinx-needs' own tables are refreshed too"
+
+    # 2. A link moves to a source defined on another page.
+    replace(
+        passing,
+        ":id: DGM-G-ARCH\n:kind: architecture\n:validation: A\n:sources: SRC-G-OK",
+        ":id: DGM-G-ARCH\n:kind: architecture\n:validation: A\n:sources: SRC-G-OK, SRC-G-UNUSED",
+    )
+    second = build(srcdir)
+    found = tables(outdir)
+    arch = rows_by_id(found["Diagram traceability matrix"])["DGM-G-ARCH"]
+    assert arch[5] == "SRC-G-OK , SRC-G-UNUSED"
+    register = rows_by_id(found["Source register"])
+    assert register["SRC-G-UNUSED"][6] == "DGM-G-ARCH"
+    assert "Sources nothing cites" in found and found["Sources nothing cites"] == []
+    # The source's own card (on review.md) lists its new backlink too.
+    card = BeautifulSoup((outdir / "review.html").read_text(), "html.parser").find(
+        id="SRC-G-UNUSED"
+    )
+    assert "DGM-G-ARCH" in card.select_one(".atlas-links").get_text()
+    assert second.warning.getvalue().count("WARNING") > 0  # the failing page still warns
