@@ -26,9 +26,9 @@ NPM_DEV_STAMP := node_modules/.atlas-npm-dev
 export PUPPETEER_SKIP_DOWNLOAD := 1
 
 # Debian packages as PACKAGE:COMMAND (the check is `command -v`, so it costs nothing when present).
-# chromium pre-renders the diagrams; graphviz draws sphinx-needs' flow graphs.
-HTML_DEBIAN := chromium:chromium
-TEST_DEBIAN := $(HTML_DEBIAN) graphviz:dot
+# chromium pre-renders the diagrams; graphviz draws the flow graphs of the review dashboard.
+HTML_DEBIAN := chromium:chromium graphviz:dot
+TEST_DEBIAN := $(HTML_DEBIAN)
 
 .PHONY: help html check test pdf epub all serve clean bench lint deps test-deps
 
