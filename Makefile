@@ -28,7 +28,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 # Debian packages as PACKAGE:COMMAND (the check is `command -v`, so it costs nothing when present).
 # chromium pre-renders the diagrams; graphviz draws the flow graphs of the review dashboard.
 HTML_DEBIAN := chromium:chromium graphviz:dot
-TEST_DEBIAN := $(HTML_DEBIAN)
+TEST_DEBIAN := $(HTML_DEBIAN) epubcheck:epubcheck poppler-utils:pdftoppm
 
 .PHONY: help html check test pdf epub all serve clean bench lint deps test-deps
 

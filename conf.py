@@ -79,6 +79,7 @@ epub_author = author
 epub_publisher = author
 epub_copyright = copyright
 epub_show_urls = "no"
+epub_cover = ("_static/atlas-cover.png", "epub-cover.html")
 # sphinx-needs writes these next to every HTML-format build; they are not book content.
 epub_exclude_files = ["needs.json", "permalink.html", "schema_violations.json", ".buildinfo.bak"]
 simplepdf_file_name = "atlas-handbook.pdf"
