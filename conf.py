@@ -83,3 +83,9 @@ epub_cover = ("_static/atlas-cover.png", "epub-cover.html")
 # sphinx-needs writes these next to every HTML-format build; they are not book content.
 epub_exclude_files = ["needs.json", "permalink.html", "schema_violations.json", ".buildinfo.bak"]
 simplepdf_file_name = "atlas-handbook.pdf"
+# The PDF cover (sphinx-simplepdf's template variables).
+html_context = {
+    "cover_logo_title": "A production distributed-systems handbook",
+    "cover_meta_data": f"Built {date.today().isoformat()}",
+    "cover_footer": "Every diagram traced to its sources; every figure with a source and a date.",
+}

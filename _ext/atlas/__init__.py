@@ -20,6 +20,7 @@ from .freshness import setup_freshness
 from .gates import setup_gates
 from .mermaid import setup_mermaid
 from .needs_config import setup_needs_config
+from .pdf import setup_pdf
 from .references import setup_references
 from .views import setup_views
 
@@ -51,4 +52,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_views(app)
     setup_downloads(app)
     setup_epub(app)
+    setup_pdf(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

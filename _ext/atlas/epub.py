@@ -27,7 +27,7 @@ def inherit_html_visitors(app: Sphinx) -> None:
         epub.setdefault(node_name, visitors)
 
 
-TAG = re.compile(r"<(rect|path)\b([^>]*?)(/?)>")
+TAG = re.compile(r"<(rect|path|circle)\b([^>]*?)(/?)>")
 ROOT_ROLE = re.compile(r'(<svg\b[^>]*?)\srole="[^"]*"')
 
 
@@ -37,6 +37,8 @@ def _complete_shape(match: re.Match[str]) -> str:
         for size in ("width", "height"):
             if not re.search(rf"\s{size}=", attributes):
                 attributes += f' {size}="0"'
+    elif name == "circle":  # Mermaid's state diagrams size circles like boxes
+        attributes = re.sub(r'\s(width|height)="[^"]*"', "", attributes)
     elif not re.search(r"\sd=", attributes):
         attributes += ' d="M0 0"'
     return f"<{name}{attributes}{closing}>"
