@@ -92,6 +92,7 @@ serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)
 bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in _build/bench and the docs
 	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \
 		--out $(BUILDDIR)/bench/results.json --docs source/_data/benchmarks.json
+	$(BIN)/python -m atlas.bench.books --out $(BUILDDIR)/bench/books.json --docs source/_data/books.json
 
 # --- quality -----------------------------------------------------------------
 

@@ -63,6 +63,7 @@ def test_downloads_are_shipped_and_linked(make_app, tmp_path: Path, rootdir: Pat
     first = make_app("html", srcdir=srcdir, confoverrides=overrides)
     first.build()
     assert page(first).select(".atlas-downloads") == []
+    assert page(first).select(".atlas-download-handbook") == []
 
     downloads.mkdir()
     (downloads / "atlas.epub").write_bytes(b"PK epub")
@@ -76,6 +77,12 @@ def test_downloads_are_shipped_and_linked(make_app, tmp_path: Path, rootdir: Pat
         "EPUB — atlas.epub",
     ]
     assert (Path(second.outdir) / "atlas-handbook.pdf").read_bytes() == b"%PDF-1.7"
+    # The landing page offers them too.
+    offer = page(second).select(".atlas-download-handbook a")
+    assert [(a["href"], a.get_text()) for a in offer] == [
+        ("atlas-handbook.pdf", "PDF"),
+        ("atlas.epub", "EPUB"),
+    ]
 
 
 @pytest.mark.sphinx("html", testroot="foundation", confoverrides={"atlas_downloads_dir": 42})

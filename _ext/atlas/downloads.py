@@ -10,7 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from .config import atlas_config
 
@@ -53,7 +56,38 @@ def _page_context(
     context["atlas_downloads"] = getattr(app.env, "atlas_downloads", [])
 
 
+class downloads_placeholder(nodes.General, nodes.Element):
+    """Where a page offers the handbook files (filled in when the HTML is written)."""
+
+
+class DownloadsDirective(SphinxDirective):
+    """``atlas-downloads``: "Download the handbook (PDF, EPUB)" when those files were built."""
+
+    def run(self) -> list[nodes.Node]:
+        return [downloads_placeholder()]
+
+
+def _fill_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    downloads = getattr(app.env, "atlas_downloads", [])
+    for node in list(doctree.findall(downloads_placeholder)):
+        if not downloads or app.builder.format != "html" or app.builder.name != "html":
+            node.replace_self([])
+            continue
+        here = app.builder.get_target_uri(docname)
+        line = nodes.paragraph(classes=["atlas-download-handbook"])
+        line += nodes.strong(text="Download the handbook: ")
+        for index, item in enumerate(downloads):
+            if index:
+                line += nodes.Text(" · ")
+            uri = relative_uri(here, item["file"])
+            line += nodes.reference("", item["label"], refuri=uri, classes=["atlas-download"])
+        node.replace_self(line)
+
+
 def setup_downloads(app: Sphinx) -> None:
+    app.add_node(downloads_placeholder)
+    app.add_directive("atlas-downloads", DownloadsDirective)
+    app.connect("doctree-resolved", _fill_downloads)
     app.connect("builder-inited", _add_extra_path)
     app.connect("env-get-outdated", _outdated_when_downloads_change)
     app.connect("html-page-context", _page_context)

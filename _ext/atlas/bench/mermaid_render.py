@@ -169,14 +169,16 @@ def table(results: list[Measurement]) -> str:
     return "\n".join(rows)
 
 
-def write(results: list[Measurement], out: Path, count: int, pages: int) -> dict[str, Any]:
+def write_document(
+    results: list[Measurement], out: Path, name: str, context: dict[str, Any]
+) -> dict[str, Any]:
+    """Write one benchmark's results as JSON (one object per measurement)."""
     document = {
-        "benchmark": "mermaid-render",
+        "benchmark": name,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
         "mermaid": mermaid_version(DIST),
-        "diagrams": count,
-        "pages": pages,
+        **context,
         "results": [asdict(r) for r in results],
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -202,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     results = benchmark(args.count, args.pages, not args.no_baseline, print)
     print(table(results))
-    write(results, args.out, args.count, args.pages)
+    write_document(
+        results, args.out, "mermaid-render", {"diagrams": args.count, "pages": args.pages}
+    )
     if args.docs:
         shutil.copyfile(args.out, args.docs)
     print(f"Results: {args.out}")

@@ -47,9 +47,10 @@ class BenchmarksDirective(SphinxDirective):
             )
         group += body
         caption = nodes.paragraph(classes=["atlas-benchmarks-context"])
+        scope = f"; {document['diagrams']} diagrams" if "diagrams" in document else ""
         caption += nodes.Text(
-            f"Measured {document['date']} on {document['machine']}; Mermaid {document['mermaid']}; "
-            f"{document['diagrams']} diagrams."
+            f"Measured {document['date']} on {document['machine']}; "
+            f"Mermaid {document['mermaid']}{scope}."
         )
         return [table, caption]
 
