@@ -62,14 +62,10 @@ def handbook(tmp_path_factory: pytest.TempPathFactory, sphinx_build: Path) -> Pa
     return outdir
 
 
-def build_root(
-    name: str, tmp_path_factory: pytest.TempPathFactory, **overrides: object
-) -> SphinxTestApp:
-    """Copy test root ``name`` to a fresh folder and build it once (module-scoped fixtures)."""
-    srcdir = tmp_path_factory.mktemp(name) / "src"
-    shutil.copytree(ROOTS / name, srcdir)
+def build_app(srcdir: Path, builder: str = "html", **overrides: object) -> SphinxTestApp:
+    """Build ``srcdir`` once (incrementally if it was built before) and return the app."""
     app = SphinxTestApp(
-        "html",
+        builder,
         srcdir=srcdir,
         confoverrides={**LOCAL_MERMAID, **overrides},
         status=StringIO(),
@@ -80,6 +76,15 @@ def build_root(
     finally:
         app.cleanup()  # resets docutils' global registrations for the next app
     return app
+
+
+def build_root(
+    name: str, tmp_path_factory: pytest.TempPathFactory, **overrides: object
+) -> SphinxTestApp:
+    """Copy test root ``name`` to a fresh folder and build it once (module-scoped fixtures)."""
+    srcdir = tmp_path_factory.mktemp(name) / "src"
+    shutil.copytree(ROOTS / name, srcdir)
+    return build_app(srcdir, **overrides)
 
 
 LOCATED = re.compile(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -12,23 +11,8 @@ from bs4 import BeautifulSoup
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import LOCAL_MERMAID, ROOTS
-
-
-def build(srcdir: Path, builder: str = "html", **overrides: object) -> SphinxTestApp:
-    """Build once; docutils' global registrations are reset at once for the next app."""
-    app = SphinxTestApp(
-        builder,
-        srcdir=srcdir,
-        confoverrides={**LOCAL_MERMAID, **overrides},
-        status=StringIO(),
-        warning=StringIO(),
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+from conftest import ROOTS
+from conftest import build_app as build
 
 
 @pytest.fixture(scope="module")

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from io import StringIO
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import LOCAL_MERMAID, ROOTS
+from conftest import ROOTS
+from conftest import build_app as build
 
 #: The diagram's link lines in test-model/entries.md (unique in the file).
 DIAGRAM_SOURCES = ":sources: SRC-EX-BLOG\n:system: SYS-EX\n:playbooks: PBK-EX-RESTORE\n:alt:"
-
-
-def build(srcdir: Path) -> SphinxTestApp:
-    app = SphinxTestApp(
-        "html", srcdir=srcdir, confoverrides=LOCAL_MERMAID, status=StringIO(), warning=StringIO()
-    )
-    app.build()
-    app.cleanup()
-    return app
 
 
 def sources_page(app: SphinxTestApp) -> BeautifulSoup:

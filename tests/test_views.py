@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import LOCAL_MERMAID, ROOTS, build_root
+from conftest import ROOTS, build_root
+from conftest import build_app as build
 
 
 @pytest.fixture(scope="module")
@@ -135,17 +135,6 @@ def needtable_cell(outdir: Path) -> str:
     html = BeautifulSoup((outdir / "review.html").read_text(), "html.parser")
     row = html.select_one("table.NEEDS_TABLE tbody tr")
     return row.find_all("td")[1].get_text(strip=True)
-
-
-def build(srcdir: Path) -> SphinxTestApp:
-    app = SphinxTestApp(
-        "html", srcdir=srcdir, confoverrides=LOCAL_MERMAID, status=StringIO(), warning=StringIO()
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def replace(path: Path, old: str, new: str) -> None:
