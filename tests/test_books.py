@@ -138,3 +138,28 @@ def test_epub_passes_epubcheck(which: str, tmp_path: Path) -> None:
         assert any(n.startswith("_images/mermaid-") for n in names)
         assert "<dc:title>Atlas</dc:title>" in opf and "<dc:language>en</dc:language>" in opf
         assert re.search(r"<dc:date>\d{4}-\d{2}-\d{2}", opf)
+
+
+def test_wide_matrices_get_landscape_pages(handbook_pdf) -> None:
+    pdf, _ = handbook_pdf
+    reader = PdfReader(pdf)
+    matrix_pages = [
+        page for page in reader.pages if "Diagram Title System Kind Level" in page.extract_text()
+    ]
+    assert matrix_pages
+    for page in matrix_pages:
+        assert float(page.mediabox.width) > float(page.mediabox.height)
+
+
+def test_pdf_of_a_small_root(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-diagrams", srcdir)
+    options = [f"-D{k}={v}" for k, v in LOCAL_MERMAID.items()]
+    result = sphinx("simplepdf", srcdir, srcdir, tmp_path / "pdf", *options)
+    assert result.returncode == 0, result.stderr[-3000:]
+    reader = PdfReader(next((tmp_path / "pdf").glob("*.pdf")))
+    titles = [title for _, title, _ in outline(reader)]
+    assert "Diagrams" in " ".join(titles) and "More" in " ".join(titles)
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Mobile client" in text and "Charge card" in text
+    assert "No anchor" not in result.stdout + result.stderr
