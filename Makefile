@@ -93,6 +93,8 @@ bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in 
 	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \
 		--out $(BUILDDIR)/bench/results.json --docs source/_data/benchmarks.json
 	$(BIN)/python -m atlas.bench.books --out $(BUILDDIR)/bench/books.json --docs source/_data/books.json
+	$(BIN)/python -m atlas.bench.scale --diagrams 1500 \
+		--out $(BUILDDIR)/bench/scale.json --docs source/_data/scale.json
 
 # --- quality -----------------------------------------------------------------
 

@@ -1,0 +1,187 @@
+"""Benchmark: the Atlas at the size it is built for (default 1,500 diagrams over ~300 pages).
+
+    python -m atlas.bench.scale --diagrams 1500 --out _build/bench/scale.json
+
+Every build runs in its own process (wall time and peak memory measured alone):
+cold diagram cache; full build with a warm cache; one page touched; needs.json; the PDF
+(``--pdf``). Then the reader's side in headless Chromium over localhost: the heaviest
+page, the page weight, and a search query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ..mermaid.browser import CHROMIUM_FLAGS, find_chromium
+from .corpus import generate
+from .mermaid_render import PROJECT, Measurement, table, write_document
+
+PROBE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter();"
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+    "sys.stderr.write(r.stdout[-4000:] + r.stderr[-4000:]);"
+    "print(r.returncode, time.perf_counter() - t,"
+    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def measure(command: list[str], timeout: float | None = None) -> tuple[float, float, str]:
+    """(wall s, peak MiB, output) of one command in its own process."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+    code, wall, peak_kib = result.stdout.split()
+    if code != "0":
+        raise RuntimeError(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
+    return float(wall), int(peak_kib) / 1024, result.stderr
+
+
+class Corpus:
+    def __init__(self, work: Path, diagrams: int) -> None:
+        self.work = work
+        self.source = work / "corpus"
+        self.cache = work / "mermaid-cache"
+        self.facts = generate(self.source, diagrams)
+
+    def build(self, builder: str, out: str, *options: str, fresh: bool = True):  # type: ignore[no-untyped-def]
+        outdir, doctrees = self.work / out, self.work / f"{out}-doctrees"
+        if fresh:
+            shutil.rmtree(outdir, ignore_errors=True)
+            shutil.rmtree(doctrees, ignore_errors=True)
+        command = [
+            str(Path(sys.executable).with_name("sphinx-build")), "-b", builder, "-c", str(PROJECT),
+            "-d", str(doctrees), f"-Datlas_mermaid_cache={self.cache}", *options,
+            str(self.source), str(outdir),
+        ]  # fmt: skip
+        return measure(command)
+
+
+def rendering_rate(output: str) -> float | None:
+    rates = re.findall(r"rendered \d+ of \d+ diagrams \(([\d.]+) diagrams/s\)", output)
+    return float(rates[-1]) if rates else None
+
+
+def reader_side(site: Path) -> list[Measurement]:
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    pages = sorted(site.rglob("*.html"), key=lambda p: p.read_text().count("atlas-diagram-svg"))
+    heaviest = pages[-1].relative_to(site).as_posix()
+    typical = "systems/s000.html"
+    results = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=find_chromium(), args=CHROMIUM_FLAGS
+            )
+            page = browser.new_page()
+            sizes: dict[str, int] = {}
+
+            def count(response):  # type: ignore[no-untyped-def]
+                body = response.body() if response.ok else b""
+                sizes[response.url] = len(body)
+
+            page.on("response", count)
+            started = time.perf_counter()
+            page.goto(base + heaviest)
+            page.locator(".atlas-diagram-svg svg").last.wait_for(state="visible")
+            shown = time.perf_counter() - started
+            diagrams = page.locator(".atlas-diagram-svg svg").count()
+            sizes.clear()
+            page.goto(base + typical, wait_until="load")
+            weight = sum(
+                size for url, size in sizes.items() if re.search(r"\.(html|css|m?js)(\?|$)", url)
+            )
+            page.goto(base + "search.html?q=cache")  # warm: the index loads once per visit
+            started = time.perf_counter()
+            page.goto(base + "search.html?q=replica")
+            page.locator("ul.search li").first.wait_for(state="attached", timeout=30_000)
+            search = time.perf_counter() - started
+            browser.close()
+    finally:
+        server.shutdown()
+    index_size = (site / "searchindex.js").stat().st_size / 1024
+    results += [
+        Measurement(f"Heaviest page ({heaviest}, {diagrams} diagrams) shown", shown, "s",
+                    note="target < 1 s"),
+        Measurement("Page weight of a typical page (HTML + CSS + JS)", weight / 1024, "KiB"),
+        Measurement("Search query to first result", search, "s", note="target < 0.1 s"),
+        Measurement("Search index size", index_size, "KiB"),
+    ]  # fmt: skip
+    return results
+
+
+def benchmark(diagrams: int, work: Path, pdf: bool) -> tuple[list[Measurement], dict]:
+    corpus = Corpus(work, diagrams)
+    results: list[Measurement] = []
+    facts = corpus.facts
+    print(f"corpus: {facts}")
+    shutil.rmtree(corpus.cache, ignore_errors=True)
+    print("cold diagram cache: full build…")
+    wall, peak, output = corpus.build("html", "html")
+    results += [
+        Measurement("Full build, cold diagram cache", wall, "s", note=f"peak {peak:.0f} MiB"),
+        Measurement("Renderer throughput at this size", rendering_rate(output) or 0, "diagrams/s"),
+    ]
+    print("warm cache: full build…")
+    wall, peak, _ = corpus.build("html", "html")
+    results.append(
+        Measurement("Full build, warm diagram cache", wall, "s",
+                    note=f"target ≤ 30 s; peak {peak:.0f} MiB; stock furo navigation")
+    )  # fmt: skip
+    touched = corpus.source / "systems" / "s000.md"
+    touched.write_text(touched.read_text() + "\nEdited.\n")
+    print("one page touched…")
+    wall, peak, _ = corpus.build("html", "html", fresh=False)
+    results.append(Measurement("Incremental: one page touched", wall, "s",
+                               note=f"target ≤ 3 s; peak {peak:.0f} MiB"))  # fmt: skip
+    print("needs.json…")
+    wall, peak, _ = corpus.build("needs", "needs")
+    results.append(Measurement("needs.json (-b needs)", wall, "s", note=f"peak {peak:.0f} MiB"))
+    if pdf:
+        print("PDF…")
+        wall, peak, _ = corpus.build("simplepdf", "pdf")
+        results.append(Measurement("PDF (simplepdf)", wall, "s", note=f"peak {peak:.0f} MiB"))
+    print("reader side…")
+    results += reader_side(work / "html")
+    return results, facts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--diagrams", type=int, default=1500)
+    parser.add_argument("--work", type=Path, default=PROJECT / "_build" / "bench" / "scale")
+    parser.add_argument("--out", type=Path, default=PROJECT / "_build" / "bench" / "scale.json")
+    parser.add_argument("--docs", type=Path)
+    parser.add_argument("--pdf", action="store_true", help="also build the (long) PDF")
+    args = parser.parse_args(argv)
+    results, facts = benchmark(args.diagrams, args.work, args.pdf)
+    print(table(results))
+    document = write_document(results, args.out, "scale", {"diagrams": facts["diagrams"], **facts})
+    if args.docs:
+        args.docs.write_text(json.dumps(document, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
