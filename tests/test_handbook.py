@@ -120,3 +120,34 @@ def test_benchmarks_page_shows_the_latest_results(handbook: Path) -> None:
     assert "Atlas throughput, cold cache" in rows
     assert rows["Atlas warm cache: diagrams rendered"][1] == "0 diagrams"
     assert "Measured" in page.select_one(".atlas-benchmarks-context").get_text()
+
+
+def test_exemplar_systems_have_all_eight_diagrams(handbook: Path) -> None:
+    registry = json.loads((handbook / "needs.json").read_text())
+    needs = registry["versions"][registry["current_version"]]["needs"].values()
+    mandatory = {
+        "architecture", "request-flow", "storage", "failure-domains",
+        "scale-evolution", "cost", "novel-solutions", "operations",
+    }  # fmt: skip
+    for system in ("SYS-DISCORD", "SYS-STRIPE", "SYS-NETFLIX"):
+        kinds = {n["kind"] for n in needs if n["type"] == "diagram" and system in n["system"]}
+        assert mandatory <= kinds, system
+    coverage = soup(handbook, "review/coverage.html")
+    rows = {
+        tr.find("td").get_text(strip=True): tr.get_text(" ", strip=True)
+        for tr in coverage.select("table.atlas-view tbody tr")
+    }
+    for system in ("SYS-DISCORD", "SYS-STRIPE", "SYS-NETFLIX"):
+        assert "gap" not in rows[system]
+
+
+def test_every_incident_has_a_playbook(handbook: Path) -> None:
+    registry = json.loads((handbook / "needs.json").read_text())
+    needs = registry["versions"][registry["current_version"]]["needs"].values()
+    incidents = [n for n in needs if n["type"] == "incident"]
+    assert len(incidents) >= 12
+    for incident in incidents:
+        assert incident["playbooks"] or incident["mitigates_back"], incident["id"]
+    playbooks = [n for n in needs if n["type"] == "playbook"]
+    assert len(playbooks) == 10
+    assert all(p["gate_3am"] in ("pass", "pending") for p in playbooks)
