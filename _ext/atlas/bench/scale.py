@@ -11,6 +11,7 @@ page, the page weight, and a search query.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import json
@@ -30,7 +31,8 @@ from .mermaid_render import PROJECT, Measurement, table, write_document
 PROBE = (
     "import resource, subprocess, sys, time; t = time.perf_counter();"
     "r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-    "sys.stderr.write(r.stdout[-4000:] + r.stderr[-4000:]);"
+    "sys.stderr.write('\\n'.join(l for l in r.stdout.splitlines() if '[atlas]' in l));"
+    "sys.stderr.write(r.stderr[-4000:]);"
     "print(r.returncode, time.perf_counter() - t,"
     " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
@@ -77,11 +79,19 @@ def rendering_rate(output: str) -> float | None:
     return float(rates[-1]) if rates else None
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def handle(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser moved on
+            super().handle()
+
+
 def reader_side(site: Path) -> list[Measurement]:
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -98,8 +108,8 @@ def reader_side(site: Path) -> list[Measurement]:
             sizes: dict[str, int] = {}
 
             def count(response):  # type: ignore[no-untyped-def]
-                body = response.body() if response.ok else b""
-                sizes[response.url] = len(body)
+                length = response.headers.get("content-length")
+                sizes[response.url] = int(length) if length else 0
 
             page.on("response", count)
             started = time.perf_counter()
