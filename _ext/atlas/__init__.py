@@ -19,6 +19,7 @@ from .epub import setup_epub
 from .freshness import setup_freshness
 from .gates import setup_gates
 from .mermaid import setup_mermaid
+from .navigation import setup_navigation
 from .needs_config import setup_needs_config
 from .pdf import setup_pdf
 from .references import setup_references
@@ -53,4 +54,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_epub(app)
     setup_pdf(app)
+    setup_navigation(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
