@@ -5,8 +5,8 @@
 Every build runs in its own process (wall time and peak memory measured alone):
 cold diagram cache; full build with a warm cache, Atlas against the stock configuration
 (furo's navigation per page, ``atlas_fast_navigation = False``); one page touched;
-needs.json; the PDF (``--pdf``). Then the reader's side in headless Chromium over localhost: the heaviest
-page, the page weight, and a search query.
+needs.json; the PDF (``--pdf``). Then the reader's side in headless Chromium over
+localhost: the heaviest page, the page weight, and a search query.
 """
 
 from __future__ import annotations
