@@ -93,7 +93,7 @@ bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in 
 	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \
 		--out $(BUILDDIR)/bench/results.json --docs source/_data/benchmarks.json
 	$(BIN)/python -m atlas.bench.books --out $(BUILDDIR)/bench/books.json --docs source/_data/books.json
-	$(BIN)/python -m atlas.bench.scale --diagrams 1500 \
+	$(BIN)/python -m atlas.bench.scale --diagrams 1500 --pdf \
 		--out $(BUILDDIR)/bench/scale.json --docs source/_data/scale.json
 
 # --- quality -----------------------------------------------------------------
