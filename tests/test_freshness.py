@@ -82,3 +82,18 @@ def test_gate_badges_follow_changes_on_other_pages(tmp_path: Path) -> None:
     edit(srcdir / "index.md", "CDN\n", "TLS\n  Transport Layer Security.\n\nCDN\n")
     build(srcdir)
     assert learning_badge() == "… Learning"
+
+
+def test_prose_edit_rewrites_only_its_page(tmp_path: Path) -> None:
+    """No need changed, so no other page (not even the one quoting its figures) is written."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-model", srcdir)
+    outdir = Path(build(srcdir).outdir)
+    written = {page: page.stat().st_mtime_ns for page in outdir.glob("*.html")}
+    entries = srcdir / "entries.md"
+    entries.write_text(entries.read_text() + "\nA sentence of prose, no need changed.\n")
+    build(srcdir)
+    rewritten = {page.name for page, mtime in written.items() if page.stat().st_mtime_ns != mtime}
+    assert "entries.html" in rewritten
+    assert "sources.html" not in rewritten
+    assert "A sentence of prose" in (outdir / "entries.html").read_text()

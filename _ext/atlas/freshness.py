@@ -2,14 +2,17 @@
 
 Sphinx re-writes only the pages it re-read, but a card's backlinks and a ``{metric}``
 role show needs defined on *other* pages (sphinx-needs upstream issue #354). After
-reading, this module finds every page that shows a need defined or linked on a
-re-read page — before or after the change — and has Sphinx write it again.
+reading, this module finds every page that shows a need that changed on a re-read
+page — its fields, content or links, before or after the change — and has Sphinx write
+it again. A prose-only edit changes no need, so only the edited page is written.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -42,6 +45,21 @@ AGGREGATES = (
 
 DocNeeds = dict[str, dict[str, set[str]]]
 
+#: Fields that change without the need changing: positions, and what Atlas or
+#: sphinx-needs computes after reading (gates, backlinks) — :mod:`atlas.gates.runner`
+#: re-writes the pages whose gate outcomes change.
+VOLATILE = ("lineno", "lineno_content", "gate_", "stale")
+
+
+def fingerprint(need: Any) -> str:
+    """Everything a page can show about a need, as one comparable string."""
+    shown = {
+        key: value
+        for key, value in need.items()
+        if not key.startswith(VOLATILE) and not key.endswith("_back")
+    }
+    return json.dumps(shown, sort_keys=True, default=str)
+
 
 def _state(env: BuildEnvironment) -> DocNeeds:
     """docname → {"ids": needs defined, "targets": ids they link, "refs": ids its roles cite}."""
@@ -63,7 +81,14 @@ def aggregate_pages(env: BuildEnvironment) -> set[str]:
 
 
 def _remember_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Before the re-read pages are purged: what their needs looked like."""
     env.atlas_reread = set(docnames)  # type: ignore[attr-defined]
+    env.atlas_before = _fingerprints(env, env.atlas_reread)  # type: ignore[attr-defined]
+
+
+def _fingerprints(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
+    needs = SphinxNeedsData(env).get_needs_mutable().values()
+    return {need["id"]: fingerprint(need) for need in needs if need["docname"] in docnames}
 
 
 def _record_refs(app: Sphinx, doctree: nodes.document) -> None:
@@ -100,15 +125,23 @@ def _current_needs(env: BuildEnvironment) -> dict[str, dict[str, set[str]]]:
     return by_doc
 
 
+def _changed_ids(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    """Needs added, removed or changed on the re-read pages."""
+    return {
+        need_id
+        for need_id in before.keys() | after.keys()
+        if before.get(need_id) != after.get(need_id)
+    }
+
+
 def _outdated_readers(app: Sphinx, env: BuildEnvironment) -> list[str]:
     reread = getattr(env, "atlas_reread", set())
     state = _state(env)
     current = _current_needs(env)
-    touched: set[str] = set()  # needs defined, or linked, on a re-read page, old or new
-    changed_ids: set[str] = set()
+    touched: set[str] = set()  # needs linked on a re-read page, old or new
+    changed_ids = _changed_ids(getattr(env, "atlas_before", {}), _fingerprints(env, reread))
     for docname in reread:
         old, new = state.get(docname, {}), current.get(docname, {})
-        changed_ids |= old.get("ids", set()) | new.get("ids", set())
         touched |= old.get("targets", set()) | new.get("targets", set())
     for docname in state.keys() | current.keys():
         entry = _entry(env, docname)

@@ -13,6 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx_needs.data import SphinxNeedsData
 
 from ..config import atlas_config
+from ..freshness import aggregate_pages
 from ..mermaid.pipeline import cache_of, mermaid_dist, summary
 from ..mermaid.settings import diagram_key, mermaid_version
 from ..model import KINDS
@@ -78,7 +79,8 @@ def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _pages_with_new_outcomes(env: BuildEnvironment, needs: Any) -> list[str]:
-    """Pages whose cards show a gate outcome that differs from the last build's."""
+    """Pages whose cards show a gate outcome that differs from the last build's, and
+    the pages that aggregate every need's outcome (views, tables, charts)."""
     fields = (*(gate.field for gate in GATES), "gate_notes", "stale", "validation")
     outcomes = {
         need_id: (need["docname"], tuple(need[f] for f in fields))
@@ -90,6 +92,8 @@ def _pages_with_new_outcomes(env: BuildEnvironment, needs: Any) -> list[str]:
     changed = {
         docname for key, (docname, o) in outcomes.items() if previous.get(key, (0, o))[1] != o
     }
+    if changed or outcomes.keys() != previous.keys():
+        changed |= aggregate_pages(env)
     return sorted(changed & env.found_docs)
 
 
