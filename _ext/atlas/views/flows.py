@@ -50,7 +50,11 @@ class SystemFlowsDirective(SphinxDirective):
         for system_id, title in systems:
             lines += [
                 f"```{{needflow}} {title}",
-                f':filter: id == "{system_id}" or "{system_id}" in system',
+                # The system and every entry that names it: a walk over its backlinks,
+                # not a filter evaluated against every need of the handbook.
+                f":root_id: {system_id}",
+                ":root_direction: incoming",
+                ":root_depth: 1",
                 ":show_link_names:",
                 "```",
                 "",

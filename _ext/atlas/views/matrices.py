@@ -3,6 +3,7 @@ and which system lacks which of its eight mandatory diagrams."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from ..model import MANDATORY_DIAGRAM_KINDS
@@ -66,11 +67,14 @@ def coverage(needs: Any, app: Any) -> list[ViewTable]:
         empty="No system yet.",
         wide=True,
     )
-    diagrams = of_type(needs, "diagram")
+    by_place: dict[tuple[str, str], list[Any]] = defaultdict(list)  # (system, kind) → diagrams
+    for diagram in of_type(needs, "diagram"):
+        for system_id in diagram["system"]:
+            by_place[(str(system_id), diagram["kind"])].append(diagram)
     for system in of_type(needs, "system"):
         row: list[Any] = [Cell.link(system["id"])]
         for kind in MANDATORY_DIAGRAM_KINDS:
-            found = [d for d in diagrams if d["kind"] == kind and system["id"] in d["system"]]
+            found = by_place.get((system["id"], kind), [])
             if not found:
                 row.append(Cell("gap", badge="danger"))
                 continue
