@@ -22,7 +22,9 @@ from .mermaid import setup_mermaid
 from .navigation import setup_navigation
 from .needs_config import setup_needs_config
 from .pdf import setup_pdf
+from .placeholders import setup_placeholders
 from .references import setup_references
+from .summary import setup_summary
 from .views import setup_views
 
 __version__ = "0.1.0"
@@ -48,6 +50,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_references(app)
     setup_consistency(app)
     setup_freshness(app)
+    setup_placeholders(app)
+    setup_summary(app)
     setup_mermaid(app)
     setup_gates(app)
     setup_views(app)

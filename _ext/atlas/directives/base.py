@@ -21,6 +21,7 @@ from sphinx_needs.exceptions import InvalidNeedException
 from ..cards import card, field_rows, level_badge
 from ..model import FIELDS, ID_PATTERN, KINDS, LINKS, REVIEW_FIELDS, NeedKind
 from ..nodes import gate_badges, need_links
+from ..placeholders import has_placeholder
 from ..problems import report, schema_errors
 
 ID_RE = re.compile(ID_PATTERN)
@@ -113,6 +114,8 @@ class AtlasNeedDirective(SphinxDirective):
                 values[name] = name in self.options
                 continue
             raw = (self.options.get(name) or "").strip()
+            if has_placeholder(raw):
+                continue  # not written yet: reported once where it stands
             if not raw:
                 if name in self.kind.required:
                     report(
@@ -140,6 +143,9 @@ class AtlasNeedDirective(SphinxDirective):
     def checked_links(self, need_id: str | None) -> dict[str, list[str]]:
         links: dict[str, list[str]] = {}
         for name in self.kind.links:
+            if has_placeholder(self.options.get(name)):
+                links[name] = []  # not written yet: reported once where it stands
+                continue
             ids = link_ids(self.options.get(name))
             if not ids and name in self.kind.required_links:
                 target = KINDS[LINKS[name].targets[0]].prefix

@@ -8,6 +8,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..cards import badge, field_rows, level_badge
+from ..placeholders import has_placeholder
 from ..problems import report
 from .base import AtlasNeedDirective
 
@@ -16,7 +17,8 @@ class MetricDirective(AtlasNeedDirective):
     directive = "metric"
 
     def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
-        if fields.get("validation") == "C" and not fields.get("note"):
+        note_pending = has_placeholder(self.options.get("note"))
+        if fields.get("validation") == "C" and not fields.get("note") and not note_pending:
             report(
                 self.location,
                 need_id,

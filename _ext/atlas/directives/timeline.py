@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from ..cards import badge
+from ..placeholders import has_placeholder
 from ..problems import report
 
 PHASES = ("trigger", "detection", "escalation", "mitigation", "resolution", "follow-up")
@@ -110,7 +111,7 @@ class TimelineDirective(SphinxDirective):
         day = started or datetime(1970, 1, 1, tzinfo=UTC)
         for offset, raw in enumerate(self.content):
             line = raw.strip()
-            if not line:
+            if not line or has_placeholder(line):
                 continue
             lineno = self.content_line(offset)
             match = LINE.match(line)

@@ -17,6 +17,7 @@ from ..freshness import aggregate_pages
 from ..mermaid.pipeline import cache_of, mermaid_dist, summary
 from ..mermaid.settings import diagram_key, mermaid_version
 from ..model import KINDS
+from ..placeholders import is_unfilled
 from ..problems import report
 from . import learning, reality, three_am, visual
 from .context import GateContext, GateSettings, RenderedDiagram
@@ -56,6 +57,9 @@ def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
             continue
         rendered = rendered_diagram(app, need) if need["type"] == "diagram" else None
         context = GateContext(need, needs, settings, glossary, rendered)
+        if is_unfilled(env, need["id"]):
+            _fail_unfilled(context, need)
+            continue
         notes = []
         for gate in GATES:
             if not gate.applies(context):
@@ -76,6 +80,16 @@ def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         need["gate_notes"] = NOTE_SEPARATOR.join(notes) or None
         need["stale"] = reality.is_stale(context)
     return _pages_with_new_outcomes(env, needs)
+
+
+def _fail_unfilled(context: GateContext, need: Any) -> None:
+    """An entry with placeholders is not judged: its text is not written yet (the
+    placeholders themselves are the warnings)."""
+    for gate in GATES:
+        if gate.applies(context):
+            need[gate.field] = "fail"
+    need["gate_notes"] = "placeholders left: fill every <FILL: …> mark"
+    need["stale"] = False
 
 
 def _pages_with_new_outcomes(env: BuildEnvironment, needs: Any) -> list[str]:
