@@ -11,7 +11,9 @@ BIN         := $(VENV)/bin
 BUILDDIR    := _build
 SPHINXBUILD := $(BIN)/sphinx-build
 SPHINXOPTS  ?=
-SPHINX      := $(SPHINXBUILD) -c . source
+SOURCEDIR   ?= source
+CONFDIR     ?= .
+SPHINX      := $(SPHINXBUILD) -c $(CONFDIR) $(SOURCEDIR)
 HOST        ?= 127.0.0.1
 # sphinx-simplepdf runs the `weasyprint` executable: the venv must come first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
@@ -30,7 +32,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 HTML_DEBIAN := chromium:chromium graphviz:dot
 TEST_DEBIAN := $(HTML_DEBIAN) epubcheck:epubcheck poppler-utils:pdftoppm
 
-.PHONY: help html check test pdf epub all serve clean bench lint deps test-deps
+.PHONY: help html check test pdf epub all serve clean bench lint deps test-deps new
 
 help: ## Show this help
 	@echo "Atlas handbook — make targets:"
@@ -71,8 +73,12 @@ html: deps ## Build the HTML site into _build/html (incremental)
 	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/html $(SPHINXOPTS) $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
 
-check: deps ## Strict build of the whole handbook: fails on any warning (-E -W --keep-going -n)
+check: deps ## Strict build: fails on any warning, then lists every problem grouped by file
 	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/check -E -W --keep-going -n $(SPHINXOPTS) $(BUILDDIR)/check
+
+new: deps ## Scaffold an entry: make new KIND=incident ID=INC-… TITLE="…" [ARGS="--system SYS-…"]
+	@test -n "$(KIND)" -a -n "$(ID)" || { $(BIN)/atlas new --help; exit 2; }
+	$(BIN)/atlas new $(KIND) $(ID) --title "$(TITLE)" $(ARGS)
 
 pdf: deps ## Build the PDF handbook into _build/pdf
 	$(SPHINX) -b simplepdf -d $(BUILDDIR)/doctrees/pdf $(SPHINXOPTS) $(BUILDDIR)/pdf

@@ -3,6 +3,7 @@ system's pages are, and the toctrees a new page joins."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def existing_ids(srcdir: Path) -> dict[str, str]:
         text = page.read_text(encoding="utf-8")
         for match in ID_LINE.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            found.setdefault(match["id"], f"{page.relative_to(srcdir.parent)}:{line}")
+            found.setdefault(match["id"], f"{os.path.relpath(page)}:{line}")
     return found
 
 
