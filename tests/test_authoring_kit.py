@@ -230,7 +230,7 @@ def snapshot(root: Path) -> dict[str, str]:
             ["metric", "MET-EX-MESSAGES", "--into", "entries.md"],
             "MET-EX-MESSAGES already exists at",
         ),
-        (["incident", "PBK-WRONG"], "is not a incident id: it must start with 'INC-'"),
+        (["incident", "PBK-WRONG"], "is not an incident id: it must start with 'INC-'"),
         (["playbook", "PBK-lower"], "use only A-Z, 0-9 and '-'"),
         (["diagram", "DGM-X", "--system", "SYS-NOPE"], "--system SYS-NOPE is not a system"),
         (["metric", "MET-NOWHERE"], "say where the metric goes: --into PAGE.md"),

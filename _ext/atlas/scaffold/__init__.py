@@ -66,6 +66,10 @@ def slug(need_id: str, prefix: str, within: str = "") -> str:
     return name.removeprefix(f"{within}-") if within and name != within else name
 
 
+def article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
 def heading(kind: str) -> str:
     return kind.replace("-", " ").capitalize()
 
@@ -104,7 +108,7 @@ class Scaffolder:
         prefix = KINDS[kind].prefix
         if not need_id.startswith(prefix) or not re.match(ID_PATTERN, need_id):
             raise ScaffoldError(
-                f"'{need_id}' is not a {kind} id: it must start with '{prefix}' and use only "
+                f"'{need_id}' is not {article(kind)} {kind} id: it must start with '{prefix}' and use only "
                 f"A-Z, 0-9 and '-' (e.g. {prefix}EXAMPLE)"
             )
         if need_id in self.ids:
