@@ -108,8 +108,8 @@ class Scaffolder:
         prefix = KINDS[kind].prefix
         if not need_id.startswith(prefix) or not re.match(ID_PATTERN, need_id):
             raise ScaffoldError(
-                f"'{need_id}' is not {article(kind)} {kind} id: it must start with '{prefix}' and use only "
-                f"A-Z, 0-9 and '-' (e.g. {prefix}EXAMPLE)"
+                f"'{need_id}' is not {article(kind)} {kind} id: it must start with "
+                f"'{prefix}' and use only A-Z, 0-9 and '-' (e.g. {prefix}EXAMPLE)"
             )
         if need_id in self.ids:
             raise ScaffoldError(
