@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -89,6 +90,26 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
             super().handle()
 
 
+SEARCH_WORDS = ("replica", "cache", "failover", "latency", "queue")
+#: In the search page, once its index is loaded: one query until its first result is shown.
+QUERY_TO_FIRST_RESULT = """async (word) => {
+  const out = document.getElementById("search-results");
+  out.replaceChildren();
+  const started = performance.now();
+  const shown = new Promise((resolve) => {
+    const watch = new MutationObserver(() => {
+      if (out.querySelector("ul.search li")) {
+        watch.disconnect();
+        resolve((performance.now() - started) / 1000);
+      }
+    });
+    watch.observe(out, { childList: true, subtree: true });
+  });
+  Search.performSearch(word);
+  return await shown;
+}"""
+
+
 def reader_side(site: Path) -> list[Measurement]:
     from playwright.sync_api import sync_playwright
 
@@ -127,7 +148,8 @@ def reader_side(site: Path) -> list[Measurement]:
             started = time.perf_counter()
             page.goto(base + "search.html?q=replica")
             page.locator("ul.search li").first.wait_for(state="attached", timeout=30_000)
-            search = time.perf_counter() - started
+            search_page = time.perf_counter() - started
+            queries = [page.evaluate(QUERY_TO_FIRST_RESULT, word) for word in SEARCH_WORDS]
             browser.close()
     finally:
         server.shutdown()
@@ -136,7 +158,10 @@ def reader_side(site: Path) -> list[Measurement]:
         Measurement(f"Heaviest page ({heaviest}, {diagrams} diagrams) shown", shown, "s",
                     note="target < 1 s"),
         Measurement("Page weight of a typical page (HTML + CSS + JS)", weight / 1024, "KiB"),
-        Measurement("Search query to first result", search, "s", note="target < 0.1 s"),
+        Measurement("Search query to first result (index loaded)", statistics.median(queries),
+                    "s", note=f"target < 0.1 s; median of {len(queries)} queries"),
+        Measurement("Search page opened to first result", search_page, "s",
+                    note="page, scripts and index loaded, query run"),
         Measurement("Search index size", index_size, "KiB"),
     ]  # fmt: skip
     return results
