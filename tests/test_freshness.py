@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,25 @@ def test_prose_edit_rewrites_only_its_page(tmp_path: Path) -> None:
     assert "entries.html" in rewritten
     assert "sources.html" not in rewritten
     assert "A sentence of prose" in (outdir / "entries.html").read_text()
+
+
+def test_prose_edit_keeps_every_gate_outcome(tmp_path: Path) -> None:
+    """Gates are judged again only for the edited page's entries; the registry is unchanged."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-gates", srcdir)
+
+    def outcomes(app: SphinxTestApp) -> dict[str, tuple]:
+        needs = json.loads((Path(app.outdir) / "needs.json").read_text())
+        registry = next(iter(needs["versions"].values()))["needs"]
+        fields = ("gate_reality", "gate_visual", "gate_learning", "gate_3am", "gate_notes")
+        return {i: tuple(n.get(f) for f in fields) for i, n in registry.items()}
+
+    first = outcomes(build(srcdir))
+    assert any(o[1] == "fail" for o in first.values()) and any(
+        o[0] == "pass" for o in first.values()
+    )
+    failing = srcdir / "failing.md"
+    failing.write_text(failing.read_text() + "\nA sentence of prose.\n")
+    again = build(srcdir)
+    assert outcomes(again) == first
+    assert "A sentence of prose" in (Path(again.outdir) / "failing.html").read_text()

@@ -84,6 +84,7 @@ def _remember_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     """Before the re-read pages are purged: what their needs looked like."""
     env.atlas_reread = set(docnames)  # type: ignore[attr-defined]
     env.atlas_before = _fingerprints(env, env.atlas_reread)  # type: ignore[attr-defined]
+    env.atlas_changed = None  # type: ignore[attr-defined]
 
 
 def _fingerprints(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
@@ -134,12 +135,21 @@ def _changed_ids(before: dict[str, str], after: dict[str, str]) -> set[str]:
     }
 
 
+def changed_needs(env: BuildEnvironment) -> set[str]:
+    """Ids of the needs added, removed or changed by this build's reading."""
+    if getattr(env, "atlas_changed", None) is None:
+        reread = getattr(env, "atlas_reread", set())
+        before = getattr(env, "atlas_before", {})
+        env.atlas_changed = _changed_ids(before, _fingerprints(env, reread))  # type: ignore[attr-defined]
+    return env.atlas_changed  # type: ignore[attr-defined]
+
+
 def _outdated_readers(app: Sphinx, env: BuildEnvironment) -> list[str]:
     reread = getattr(env, "atlas_reread", set())
     state = _state(env)
     current = _current_needs(env)
     touched: set[str] = set()  # needs linked on a re-read page, old or new
-    changed_ids = _changed_ids(getattr(env, "atlas_before", {}), _fingerprints(env, reread))
+    changed_ids = changed_needs(env)
     for docname in reread:
         old, new = state.get(docname, {}), current.get(docname, {})
         touched |= old.get("targets", set()) | new.get("targets", set())

@@ -13,7 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx_needs.data import SphinxNeedsData
 
 from ..config import atlas_config
-from ..freshness import aggregate_pages
+from ..freshness import aggregate_pages, changed_needs
 from ..mermaid.pipeline import cache_of, mermaid_dist, summary
 from ..mermaid.settings import diagram_key, mermaid_version
 from ..model import KINDS
@@ -52,9 +52,7 @@ def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """After reading (and rendering): judge every entry; return the pages whose badges change."""
     needs = SphinxNeedsData(env).get_needs_mutable()
     settings, glossary = settings_of(app), glossary_terms(app.env)
-    for need in needs.values():
-        if need["type"] not in KINDS:
-            continue
+    for need in _to_judge(app, env, needs, (settings, sorted(glossary))):
         rendered = rendered_diagram(app, need) if need["type"] == "diagram" else None
         context = GateContext(need, needs, settings, glossary, rendered)
         if is_unfilled(env, need["id"]):
@@ -80,6 +78,21 @@ def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
         need["gate_notes"] = NOTE_SEPARATOR.join(notes) or None
         need["stale"] = reality.is_stale(context)
     return _pages_with_new_outcomes(env, needs)
+
+
+def _to_judge(app: Sphinx, env: BuildEnvironment, needs: Any, inputs: Any) -> list[Any]:
+    """The entries whose gates may have changed. A gate reads its entry, the entries it
+    links, the settings (today's date), the glossary and Mermaid's output: when none of
+    these changed, only the entries of the re-read pages (new need objects) are judged."""
+    key = repr((inputs, mermaid_version(mermaid_dist(app))))
+    unchanged = getattr(env, "atlas_gate_inputs", None) == key and not changed_needs(env)
+    env.atlas_gate_inputs = key  # type: ignore[attr-defined]
+    reread = getattr(env, "atlas_reread", set())
+    return [
+        need
+        for need in needs.values()
+        if need["type"] in KINDS and (not unchanged or need["docname"] in reread)
+    ]
 
 
 def _fail_unfilled(context: GateContext, need: Any) -> None:
