@@ -79,7 +79,7 @@ def _records(env: BuildEnvironment) -> dict[str, list[DiagramRecord]]:
 def collect(app: Sphinx, doctree: nodes.document) -> None:
     """doctree-read: give each diagram its cache key and remember where it is."""
     dist = mermaid_dist(app)
-    version = mermaid_version(dist) if (dist.parent / "package.json").exists() else "unknown"
+    version = mermaid_version(dist)
     found = []
     for node in doctree.findall(mermaid):
         key = diagram_key(version, node["code"])

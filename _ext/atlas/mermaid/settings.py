@@ -54,8 +54,12 @@ MERMAID_CONFIG: dict[str, Any] = {
 
 @cache
 def mermaid_version(dist: Path) -> str:
-    """The version of the npm package whose ``dist/`` folder this is."""
-    return json.loads((dist.parent / "package.json").read_text())["version"]
+    """The version of the npm package whose ``dist/`` folder this is ("unknown" when
+    Mermaid is missing: the renderer reports that, with its fix, once)."""
+    package = dist.parent / "package.json"
+    if not package.is_file():
+        return "unknown"
+    return json.loads(package.read_text())["version"]
 
 
 def diagram_key(version: str, source: str, config: dict[str, Any] = MERMAID_CONFIG) -> str:
