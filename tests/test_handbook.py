@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 CDN = re.compile(r"cdn\.|jsdelivr|unpkg")
+EXTENSION = Path(__file__).resolve().parent.parent / "_ext" / "atlas"
 
 
 def soup(outdir: Path, name: str) -> BeautifulSoup:
@@ -151,3 +153,78 @@ def test_every_incident_has_a_playbook(handbook: Path) -> None:
     playbooks = [n for n in needs if n["type"] == "playbook"]
     assert len(playbooks) == 10
     assert all(p["gate_3am"] in ("pass", "pending") for p in playbooks)
+
+
+def rules_the_extension_reports() -> set[str]:
+    """Every warning rule (``atlas.<rule>``) the extension's code can emit."""
+    rules = set()
+    for path in EXTENSION.rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(call, ast.Call):
+                continue
+            name = getattr(call.func, "id", getattr(call.func, "attr", None))
+            if name == "report" and isinstance(call.args[-1], ast.Constant):
+                rules.add(call.args[-1].value)
+            rules |= {
+                kw.value.value
+                for kw in call.keywords
+                if kw.arg == "subtype" and isinstance(kw.value, ast.Constant)
+            }
+    return rules
+
+
+def test_contributor_guide_follows_the_authoring_guide(handbook: Path) -> None:
+    authoring = soup(handbook, "authoring.html")
+    assert authoring.find("a", href="contributing.html"), "the authoring guide points to it"
+    assert authoring.select_one("a.next-page")["href"] == "contributing.html"
+    guide = soup(handbook, "contributing.html")
+    headings = [h.get_text(" ", strip=True) for h in guide.select("h2, h3")]
+    for step in ("1. Scaffold", "2. Write, with a live preview", "3. Check", "4. Review"):
+        assert any(step in h for h in headings), step
+    text = guide.get_text(" ", strip=True)
+    for command in ("make new", "make serve", "make check", "pre-commit install"):
+        assert command in text
+
+
+def test_contributor_guide_explains_every_check_rule(handbook: Path) -> None:
+    guide = soup(handbook, "contributing.html")
+    documented = {
+        row.find("td").get_text(strip=True)
+        for table in guide.select("table")
+        for row in table.select("tbody tr")
+    }
+    rules = rules_the_extension_reports()
+    assert len(rules) >= 9
+    assert {f"atlas.{rule}" for rule in rules} <= documented
+    planes = {
+        row.find_all("td")[0].get_text(strip=True): row.find_all("td")[1].get_text(" ", strip=True)
+        for row in guide.select("table tbody tr")
+        if row.find_all("td")[0].get_text(strip=True) in {"Edge", "Service", "State", "Control"}
+    }
+    assert planes == {
+        "Edge": "#0066CC blue",
+        "Service": "#00AA00 green",
+        "State": "#FF8800 orange",
+        "Control": "#CC0000 red",
+    }
+
+
+def test_contributor_guide_examples_are_real_entries(handbook: Path) -> None:
+    guide = soup(handbook, "contributing.html")
+    registry = json.loads((handbook / "needs.json").read_text())
+    needs = registry["versions"][registry["current_version"]]["needs"]
+    examples = guide.select("div.atlas-markup")
+    assert len(examples) >= 3
+    for example in examples:
+        markup = example.get_text()
+        need_id = re.search(r"^:id: (\S+)$", markup, re.MULTILINE)[1]
+        assert need_id in needs, need_id
+        caption = example.find_next_sibling("p", class_="atlas-markup-caption")
+        link = caption.find("a", href=True)
+        assert link["href"].endswith(f"#{need_id}")
+        assert (handbook / link["href"].split("#")[0]).is_file()
+    shown = {re.search(r"^:id: (\S+)$", e.get_text(), re.MULTILINE)[1] for e in examples}
+    assert {"DGM-DISCORD-ARCHITECTURE", "SRC-DISCORD-SUPERDISK", "MET-STRIPE-PINOT-P99"} <= shown
+    # Placeholders appear only as quoted code, so the guide itself passes make check.
+    for element in guide.find_all(string=re.compile("<FILL:")):
+        assert element.find_parent(["code", "pre"]), element
