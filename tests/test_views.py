@@ -184,3 +184,98 @@ def test_views_and_backlinks_are_never_stale(tmp_path: Path) -> None:
     )
     assert "DGM-G-ARCH" in card.select_one(".atlas-links").get_text()
     assert second.warning.getvalue().count("WARNING") > 0  # the failing page still warns
+
+
+def one_view_per_page(srcdir: Path) -> None:
+    """Give each view (and a sphinx-needs chart) a page of its own."""
+    for name in ("traceability", "coverage", "sources", "incidents", "staleness", "dashboard"):
+        (srcdir / f"only-{name}.md").write_text(
+            f"---\norphan: true\n---\n# {name}\n\n```{{atlas-view}} {name}\n```\n"
+        )
+    (srcdir / "only-levels.md").write_text(
+        "---\norphan: true\n---\n# Levels\n\n```{needpie} Levels\n:labels: A, B, C\n\n"
+        'validation == "A"\nvalidation == "B"\nvalidation == "C"\n```\n'
+    )
+    (srcdir / "only-flows.md").write_text(
+        "---\norphan: true\n---\n# Flows\n\n```{atlas-system-flows}\n```\n"
+    )
+
+
+def test_an_edit_rewrites_only_the_views_that_read_what_changed(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-gates", srcdir)
+    one_view_per_page(srcdir)
+    outdir = srcdir / "_build" / "html"
+    build(srcdir)
+
+    def rewritten_by(edit_old: str, edit_new: str) -> set[str]:
+        pages = {p: p.stat().st_mtime_ns for p in outdir.glob("only-*.html")}
+        replace(srcdir / "failing.md", edit_old, edit_new)
+        build(srcdir)
+        return {p.stem[5:] for p, mtime in pages.items() if p.stat().st_mtime_ns != mtime}
+
+    # A figure's value: only the staleness report shows it (the figure is stale).
+    assert rewritten_by(":value: 5\n", ":value: 6\n") == {"staleness"}
+    stale = tables(outdir, "only-staleness")
+    assert stale[next(t for t in stale if t.startswith("Current-state"))][1][2] == "6 regions"
+    # A diagram's kind: the matrices, the staleness report (it shows kinds) and the
+    # dashboard's counts by kind — not the incident matrix or the levels chart.
+    changed = rewritten_by(":id: DGM-G-LOOSE\n:kind: storage", ":id: DGM-G-LOOSE\n:kind: cost")
+    assert {"traceability", "coverage", "staleness", "dashboard"} <= changed
+    assert not changed & {"incidents", "levels"}
+    by_kind = rows_by_id(tables(outdir, "only-dashboard")["Diagrams by kind"])
+    assert by_kind["cost"][1] == "1"
+    # A validation level: every page that counts or lists levels, including the chart.
+    changed = rewritten_by(
+        ":id: DGM-G-LOOSE\n:kind: cost\n:validation: A",
+        ":id: DGM-G-LOOSE\n:kind: cost\n:validation: C",
+    )
+    assert {"traceability", "dashboard", "levels"} <= changed
+    assert not changed & {"coverage", "sources", "incidents", "flows"}
+    # A title: the system's flow graph draws it.
+    assert "flows" in rewritten_by("{diagram} A node in no plane", "{diagram} A loose node")
+    flows = BeautifulSoup((outdir / "only-flows.html").read_text(), "html.parser")
+    graph = outdir / flows.select_one("img.graphviz")["src"]
+    assert "A loose node" in graph.read_text()
+
+
+class Recording(dict):
+    """A need that remembers which fields were read."""
+
+    def __init__(self, need: object, reads: set[str]) -> None:
+        super().__init__(need)
+        self.reads = reads
+
+    def __getitem__(self, key: str) -> object:
+        self.reads.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: object = None) -> object:
+        self.reads.add(key)
+        return super().get(key, default)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self.reads.add("*")
+        return super().__iter__()
+
+
+def test_each_view_declares_every_field_it_reads(review: SphinxTestApp) -> None:
+    """The freshness of a view's page rests on the fields it declares: check them."""
+    from sphinx_needs.data import SphinxNeedsData
+
+    from atlas.views.base import LINKED, VIEW_READS, VIEWS
+
+    needs = SphinxNeedsData(review.env).get_needs_view()
+    assert set(VIEWS) == {
+        "traceability",
+        "coverage",
+        "sources",
+        "incidents",
+        "staleness",
+        "dashboard",
+    }
+    for name, view in VIEWS.items():
+        reads: set[str] = set()
+        view({i: Recording(n, reads) for i, n in needs.items()}, review)
+        assert reads, name
+        assert reads <= VIEW_READS[name] | LINKED, (name, reads - VIEW_READS[name])

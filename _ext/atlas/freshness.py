@@ -5,11 +5,19 @@ role show needs defined on *other* pages (sphinx-needs upstream issue #354). Aft
 reading, this module finds every page that shows a need that changed on a re-read
 page — its fields, content or links, before or after the change — and has Sphinx write
 it again. A prose-only edit changes no need, so only the edited page is written.
+
+A page that aggregates needs from every page (a reviewer view, a chart, a flow graph) is
+written again when what it reads changed: each aggregate names the need fields it reads,
+and the page keeps a digest of those fields over every need (plus the gates' inputs, such
+as today's date). A figure's new value re-writes the staleness report, not the coverage
+matrix.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -43,7 +51,21 @@ AGGREGATES = (
     NeedflowPlantuml,
 )
 
-DocNeeds = dict[str, dict[str, set[str]]]
+#: docname → {"ids", "targets", "refs", "aggregate": sets; "digest": str}
+DocNeeds = dict[str, dict[str, Any]]
+
+#: Any field: an aggregate whose reads cannot be told (a needtable, a filter function).
+ANY = "*"
+#: What a sphinx-needs flow graph draws of each need: its box (id, title, type, page,
+#: parts) and every link, whatever the filter.
+FLOW_READS = frozenset(
+    {
+        "id", "id_complete", "id_parent", "title", "type", "type_name", "docname",
+        "is_external", "external_url", "is_need", "is_part", "parts", "parent_needs",
+        "status", "tags", "links", *LINKS,
+    }
+)  # fmt: skip
+WORD = re.compile(r"[A-Za-z_]\w*")
 
 #: Fields that change without the need changing: positions, and what Atlas or
 #: sphinx-needs computes after reading (gates, backlinks) — :mod:`atlas.gates.runner`
@@ -68,16 +90,11 @@ def _state(env: BuildEnvironment) -> DocNeeds:
     return env.atlas_doc_needs  # type: ignore[attr-defined]
 
 
-def _entry(env: BuildEnvironment, docname: str) -> dict[str, set[str]]:
+def _entry(env: BuildEnvironment, docname: str) -> dict[str, Any]:
     entry = _state(env).setdefault(docname, {})
     for key in ("ids", "targets", "refs", "aggregate"):
         entry.setdefault(key, set())
     return entry
-
-
-def aggregate_pages(env: BuildEnvironment) -> set[str]:
-    """Pages that show needs from every page (views, needtables, charts, flows)."""
-    return {docname for docname, entry in _state(env).items() if entry.get("aggregate")}
 
 
 def _remember_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -95,13 +112,59 @@ def _fingerprints(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
 def _record_refs(app: Sphinx, doctree: nodes.document) -> None:
     entry = _entry(app.env, app.env.docname)
     entry["refs"] = {node["target"] for node in doctree.findall(need_reference)}
-    # A page that aggregates needs from everywhere (a reviewer view, a needtable, a
-    # needflow, a chart) depends on every need.
-    entry["aggregate"] = {"*"} if any(doctree.findall(_is_aggregate)) else set()
+    # A page that aggregates needs from everywhere depends on the fields it reads of
+    # every need.
+    entry["aggregate"] = set().union(*map(fields_read, doctree.findall(_is_aggregate)))
 
 
 def _is_aggregate(node: nodes.Node) -> bool:
     return isinstance(node, AGGREGATES)
+
+
+def fields_read(node: nodes.Element) -> set[str]:
+    """The need fields an aggregate node reads ({ANY} when it cannot be told)."""
+    if isinstance(node, view_placeholder):
+        return set(node["reads"])
+    if isinstance(node, NeedflowGraphiz | NeedflowPlantuml):
+        return FLOW_READS | _filter_words(node)
+    if isinstance(node, Needbar | Needpie) and not node.get("filter_func"):
+        # Every word of the filters and labels: more than is read, never less.
+        content = node.get("content") or []
+        text = "\n".join(content) if not isinstance(content, str) else content
+        return {"id", "type", "status", "tags"} | set(WORD.findall(text)) | _filter_words(node)
+    return {ANY}
+
+
+def _filter_words(node: nodes.Element) -> set[str]:
+    return set(WORD.findall(str(node.get("filter") or "")))
+
+
+def _digest(env: BuildEnvironment, fields: set[str]) -> str:
+    """What an aggregate reading ``fields`` can show, over every need, as one digest."""
+    # A backlink is made of other needs' links: read those.
+    keys = None if ANY in fields else sorted({f.removesuffix("_back") for f in fields})
+    digest = hashlib.sha1(repr(getattr(env, "atlas_gate_inputs", None)).encode())
+    for need_id, need in sorted(SphinxNeedsData(env).get_needs_mutable().items()):
+        shown = need if keys is None else {k: need.get(k) for k in keys}
+        digest.update(need_id.encode())
+        digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _outdated_aggregates(env: BuildEnvironment) -> set[str]:
+    """Aggregate pages whose digest changed; every digest is kept for the next build."""
+    outdated, digests = set(), {}
+    for docname, entry in _state(env).items():
+        fields = entry.get("aggregate")
+        if not fields:
+            continue
+        key = frozenset(fields)
+        if key not in digests:
+            digests[key] = _digest(env, fields)
+        if entry.get("digest") != digests[key]:
+            outdated.add(docname)
+        entry["digest"] = digests[key]
+    return outdated
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -157,16 +220,15 @@ def _outdated_readers(app: Sphinx, env: BuildEnvironment) -> list[str]:
         entry = _entry(env, docname)
         entry["ids"] = current.get(docname, {}).get("ids", set())
         entry["targets"] = current.get(docname, {}).get("targets", set())
-    if not changed_ids:
-        return []
-    stale = {
-        docname
-        for docname, entry in state.items()
-        if entry["refs"] & changed_ids  # quotes a figure or cites a source that changed
-        or entry["targets"] & changed_ids  # its cards name a need that changed
-        or entry["ids"] & touched  # its cards list backlinks that may have changed
-        or entry["aggregate"]  # shows needs from every page
-    }
+    stale = _outdated_aggregates(env)  # shows needs from every page
+    if changed_ids:
+        stale |= {
+            docname
+            for docname, entry in state.items()
+            if entry["refs"] & changed_ids  # quotes a figure or cites a source that changed
+            or entry["targets"] & changed_ids  # its cards name a need that changed
+            or entry["ids"] & touched  # its cards list backlinks that may have changed
+        }
     return sorted((stale - reread) & env.found_docs)
 
 

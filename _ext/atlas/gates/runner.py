@@ -13,10 +13,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx_needs.data import SphinxNeedsData
 
 from ..config import atlas_config
-from ..freshness import aggregate_pages, changed_needs
+from ..freshness import changed_needs
 from ..mermaid.pipeline import cache_of, mermaid_dist, summary
 from ..mermaid.settings import diagram_key, mermaid_version
-from ..model import KINDS
+from ..model import KINDS, LINKS
 from ..placeholders import is_unfilled
 from ..problems import report
 from . import learning, reality, three_am, visual
@@ -83,16 +83,20 @@ def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def _to_judge(app: Sphinx, env: BuildEnvironment, needs: Any, inputs: Any) -> list[Any]:
     """The entries whose gates may have changed. A gate reads its entry, the entries it
     links, the settings (today's date), the glossary and Mermaid's output: when none of
-    these changed, only the entries of the re-read pages (new need objects) are judged."""
+    the last three changed, only the entries of the re-read pages (new need objects) and
+    the entries that link an added, removed or changed entry are judged."""
     key = repr((inputs, mermaid_version(mermaid_dist(app))))
-    unchanged = getattr(env, "atlas_gate_inputs", None) == key and not changed_needs(env)
+    inputs_unchanged = getattr(env, "atlas_gate_inputs", None) == key
     env.atlas_gate_inputs = key  # type: ignore[attr-defined]
-    reread = getattr(env, "atlas_reread", set())
-    return [
-        need
-        for need in needs.values()
-        if need["type"] in KINDS and (not unchanged or need["docname"] in reread)
-    ]
+    judged = [need for need in needs.values() if need["type"] in KINDS]
+    if not inputs_unchanged:
+        return judged
+    reread, changed = getattr(env, "atlas_reread", set()), changed_needs(env)
+    return [need for need in judged if need["docname"] in reread or _links_any(need, changed)]
+
+
+def _links_any(need: Any, ids: set[str]) -> bool:
+    return bool(ids) and any(str(t) in ids for name in LINKS for t in need.get(name) or [])
 
 
 def _fail_unfilled(context: GateContext, need: Any) -> None:
@@ -106,8 +110,8 @@ def _fail_unfilled(context: GateContext, need: Any) -> None:
 
 
 def _pages_with_new_outcomes(env: BuildEnvironment, needs: Any) -> list[str]:
-    """Pages whose cards show a gate outcome that differs from the last build's, and
-    the pages that aggregate every need's outcome (views, tables, charts)."""
+    """Pages whose cards show a gate outcome that differs from the last build's. (Pages
+    that aggregate outcomes — views, charts — are :mod:`atlas.freshness`'s concern.)"""
     fields = (*(gate.field for gate in GATES), "gate_notes", "stale", "validation")
     outcomes = {
         need_id: (need["docname"], tuple(need[f] for f in fields))
@@ -119,8 +123,6 @@ def _pages_with_new_outcomes(env: BuildEnvironment, needs: Any) -> list[str]:
     changed = {
         docname for key, (docname, o) in outcomes.items() if previous.get(key, (0, o))[1] != o
     }
-    if changed or outcomes.keys() != previous.keys():
-        changed |= aggregate_pages(env)
     return sorted(changed & env.found_docs)
 
 

@@ -2,16 +2,16 @@
 rendered sortable and filterable in HTML, legible elsewhere, and written next to the page
 as CSV.
 
-A view module defines ``build(needs, settings) -> list[ViewTable]``; its directive only
-marks the place. Because a view shows needs from every page, :mod:`atlas.freshness`
-re-writes its page whenever any need changes.
+A view module defines ``build(needs, app) -> list[ViewTable]`` and the need fields it
+reads; its directive only marks the place. Because a view shows needs from every page,
+:mod:`atlas.freshness` re-writes its page whenever one of those fields changes on any need.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -64,6 +64,11 @@ Builder = Callable[[Any, Any], list[ViewTable]]
 
 
 VIEWS: dict[str, Builder] = {}
+#: The need fields each view reads (``x_back`` backlinks included); every view also shows
+#: what a link to a need shows (:data:`LINKED`).
+VIEW_READS: dict[str, frozenset[str]] = {}
+#: What a link to a need renders: its id and title, its type's name, its page.
+LINKED = frozenset({"id", "title", "type", "type_name", "docname"})
 
 
 class ViewDirective(SphinxDirective):
@@ -76,7 +81,7 @@ class ViewDirective(SphinxDirective):
         name = self.arguments[0]
         if name not in self.known:
             raise self.error(f"unknown view '{name}'; use one of: {', '.join(sorted(self.known))}")
-        node = view_placeholder(view=name)
+        node = view_placeholder(view=name, reads=sorted(VIEW_READS[name] | LINKED))
         node.source, node.line = self.get_source_info()
         return [node]
 
@@ -162,9 +167,10 @@ def _write_csv(app: Sphinx, docname: str, table: ViewTable) -> nodes.Node:
     return nodes.paragraph("", "", link, classes=["atlas-csv"])
 
 
-def register_view(name: str) -> Callable[[Builder], Builder]:
+def register_view(name: str, reads: Iterable[str]) -> Callable[[Builder], Builder]:
     def add(builder: Builder) -> Builder:
         VIEWS[name] = builder
+        VIEW_READS[name] = frozenset(reads)
         return builder
 
     return add

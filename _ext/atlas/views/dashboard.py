@@ -24,7 +24,7 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "—"
 
 
-@register_view("dashboard")
+@register_view("dashboard", reads=("type", "kind", "validation", *GATES))
 def dashboard(needs: Any, app: Any) -> list[ViewTable]:
     counts = Counter(n["type"] for n in needs.values())
     diagrams = of_type(needs, "diagram")

@@ -21,7 +21,10 @@ def worst_gate(need: Any) -> str | None:
     return max((need[g] for g in GATES), key=lambda s: SEVERITY[s])
 
 
-@register_view("traceability")
+@register_view(
+    "traceability",
+    reads=("type", "id", "title", "system", "kind", "validation", "sources", *GATES, "stale"),
+)
 def traceability(needs: Any, app: Any) -> list[ViewTable]:
     table = ViewTable(
         "Diagram traceability matrix",
@@ -58,7 +61,7 @@ def traceability(needs: Any, app: Any) -> list[ViewTable]:
     return [table]
 
 
-@register_view("coverage")
+@register_view("coverage", reads=("type", "id", "system", "kind", *GATES))
 def coverage(needs: Any, app: Any) -> list[ViewTable]:
     table = ViewTable(
         "Coverage: the eight mandatory diagrams of each system",

@@ -11,7 +11,10 @@ from .base import Cell, ViewTable, register_view
 from .matrices import of_type
 
 
-@register_view("sources")
+@register_view(
+    "sources",
+    reads=("type", "id", "title", "kind", "publisher", "published", "accessed", "sources_back"),
+)
 def source_register(needs: Any, app: Any) -> list[ViewTable]:
     register = ViewTable(
         "Source register",
@@ -48,7 +51,13 @@ def playbooks_of(incident: Any) -> list[str]:
     return sorted(set(incident["playbooks"]) | set(incident["mitigates_back"]))
 
 
-@register_view("incidents")
+@register_view(
+    "incidents",
+    reads=(
+        "type", "id", "title", "organization", "started", "category", "playbooks",
+        "mitigates_back", "gate_3am",
+    ),
+)  # fmt: skip
 def incident_playbooks(needs: Any, app: Any) -> list[ViewTable]:
     matrix = ViewTable(
         "Incident ↔ playbook matrix",
@@ -80,7 +89,12 @@ def incident_playbooks(needs: Any, app: Any) -> list[ViewTable]:
     return [matrix, orphans]
 
 
-@register_view("staleness")
+@register_view(
+    "staleness",
+    reads=(
+        "type", "id", "title", "stale", "as_of", "value", "unit", "system", "sources", "kind",
+    ),
+)  # fmt: skip
 def staleness(needs: Any, app: Any) -> list[ViewTable]:
     settings = settings_of(app)
     report = ViewTable(
