@@ -13,7 +13,8 @@ SPHINXBUILD := $(BIN)/sphinx-build
 SPHINXOPTS  ?=
 SOURCEDIR   ?= source
 CONFDIR     ?= .
-SPHINX      := $(SPHINXBUILD) -c $(CONFDIR) $(SOURCEDIR)
+SPHINX_DIRS := -c $(CONFDIR) $(SOURCEDIR)
+SPHINX      := $(SPHINXBUILD) $(SPHINX_DIRS)
 HOST        ?= 127.0.0.1
 # sphinx-simplepdf runs the `weasyprint` executable: the venv must come first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
@@ -93,7 +94,7 @@ all: pdf epub ## PDF + EPUB first, then the HTML site that ships and links them
 
 serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)
 	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch _ext --watch _static \
-		-d $(BUILDDIR)/doctrees/serve -c . source $(BUILDDIR)/serve
+		-d $(BUILDDIR)/doctrees/serve $(SPHINXOPTS) $(SPHINX_DIRS) $(BUILDDIR)/serve
 
 bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in _build/bench and the docs
 	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \

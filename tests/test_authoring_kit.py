@@ -4,10 +4,15 @@ their file:line until filled, the grouped ``make check`` summary, and the pre-co
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -348,3 +353,69 @@ def test_pre_commit_hooks_run_offline(tmp_path: Path) -> None:
     assert "Passed" in result.stdout
     editorconfig = (PROJECT / ".editorconfig").read_text()
     assert "root = true" in editorconfig and "trim_trailing_whitespace = true" in editorconfig
+
+
+# --- live preview -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return None
+
+
+def diagram_labels(html: str) -> str:
+    """The words of the page's pre-rendered diagrams, as a reader sees them."""
+    page = BeautifulSoup(html, "html.parser")
+    return " ".join(
+        " ".join(svg.get_text(" ").split()) for svg in page.select(".atlas-diagram-svg svg")
+    )
+
+
+def wait_for(check, what: str, log: Path, seconds: float = 120) -> str:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"{what} within {seconds} s; make serve printed:\n{log.read_text()}")
+
+
+def test_make_serve_previews_edits_rendering_only_the_changed_diagram(tmp_path: Path) -> None:
+    """``make serve`` on a project: served on 127.0.0.1, rebuilt on save, one diagram drawn."""
+    root = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-model", root)
+    port, log = free_port(), tmp_path / "serve.log"
+    page = f"http://127.0.0.1:{port}/entries.html"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "serve", f"SOURCEDIR={root}", f"CONFDIR={root}",
+             f"BUILDDIR={tmp_path / '_build'}", f"PORT={port}",
+             f"SPHINXOPTS=-Datlas_mermaid_dist={MERMAID_DIST}"],
+            cwd=PROJECT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        first = wait_for(lambda: fetch(page), "the page was not served", log)
+        assert "p99 5 ms" in diagram_labels(first)
+        before_edit = len(log.read_text())
+        entries = root / "entries.md"
+        entries.write_text(entries.read_text().replace("|p99 5 ms|", "|p99 7 ms|", 1))
+        edited = wait_for(
+            lambda: (text := fetch(page)) and "p99 7 ms" in diagram_labels(text) and text,
+            "the edit was not shown",
+            log,
+        )
+        assert "p99 5 ms" not in diagram_labels(edited)
+        rebuild = log.read_text()[before_edit:]
+        assert re.findall(r"rendering (\d+) new diagram", rebuild) == ["1"], rebuild
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

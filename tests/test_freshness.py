@@ -120,3 +120,23 @@ def test_prose_edit_keeps_every_gate_outcome(tmp_path: Path) -> None:
     again = build(srcdir)
     assert outcomes(again) == first
     assert "A sentence of prose" in (Path(again.outdir) / "failing.html").read_text()
+
+
+def test_only_pages_showing_a_changed_need_are_rewritten(tmp_path: Path) -> None:
+    """A new title reaches the backlinks on another page; an edit to a need that links
+    nothing there leaves that page alone, though other needs of the edited page link it."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-model", srcdir)
+    entries, outdir = srcdir / "entries.md", Path(build(srcdir).outdir)
+    page = outdir / "sources.html"
+
+    edit(entries, ":rto: 30m", ":rto: 45m")  # the playbook links only entries.md
+    before = page.stat().st_mtime_ns
+    build(srcdir)
+    assert page.stat().st_mtime_ns == before
+    assert "45m" in (outdir / "entries.html").read_text()
+
+    edit(entries, "{diagram} Storage overview", "{diagram} Where messages are stored")
+    build(srcdir)
+    card = BeautifulSoup(page.read_text(), "html.parser").find(id="SRC-EX-BLOG")
+    assert "DGM-EX-STORAGE Where messages are stored" in card.select_one(".atlas-links").get_text()

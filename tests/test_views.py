@@ -279,3 +279,55 @@ def test_each_view_declares_every_field_it_reads(review: SphinxTestApp) -> None:
         view({i: Recording(n, reads) for i, n in needs.items()}, review)
         assert reads, name
         assert reads <= VIEW_READS[name] | LINKED, (name, reads - VIEW_READS[name])
+
+
+#: A diagram whose title needs escaping and whose source does not exist.
+AWKWARD_DIAGRAM = """
+```{diagram} Dead source & "quotes" <b> ops@example.org
+:id: DGM-G-AWKWARD
+:kind: storage
+:validation: C
+:note: from memory
+:sources: SRC-G-NOWHERE
+:system: SYS-G
+:alt: The service writes to the store.
+flowchart LR
+    svc[Service] -->|p99 5 ms| db[(Store)]
+```
+"""
+
+
+def test_direct_html_tables_equal_the_docutils_route(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTML builder's table writer gives the node route's pages byte for byte, and a dead
+    link in a table is shown as missing without a second warning (it is reported where
+    it is written)."""
+    from atlas.views.html import TableWriter
+
+    written = []
+    node = TableWriter.node
+    monkeypatch.setattr(TableWriter, "node", lambda self, *a: written.append(a) or node(self, *a))
+    apps = {}
+    for fast in (True, False):
+        srcdir = tmp_path / f"fast-{fast}"
+        shutil.copytree(ROOTS / "test-gates", srcdir)
+        with (srcdir / "review.md").open("a") as page:
+            page.write(AWKWARD_DIAGRAM)
+        apps[fast] = build(srcdir, atlas_fast_views=fast)
+    assert len(written) == sum(1 for rows in tables(Path(apps[True].outdir)).values() if rows), (
+        "every non-empty table of the fast build came from the writer"
+    )
+    fast_out, node_out = (Path(apps[flag].outdir) for flag in (True, False))
+    pages = sorted(p.relative_to(fast_out) for p in fast_out.rglob("*.html"))
+    assert pages == sorted(p.relative_to(node_out) for p in node_out.rglob("*.html"))
+    for page in pages:
+        assert (fast_out / page).read_text() == (node_out / page).read_text(), page
+    warnings = [app.warning.getvalue().replace(str(app.srcdir), "") for app in apps.values()]
+    assert warnings[0] == warnings[1]
+    dead = [line for line in warnings[0].splitlines() if "SRC-G-NOWHERE" in line]
+    assert len(dead) == 1 and "DGM-G-AWKWARD: ':sources:' links" in dead[0], dead
+    row = rows_by_id(tables(fast_out)["Diagram traceability matrix"])["DGM-G-AWKWARD"]
+    assert row[1] == 'Dead source & "quotes" <b> ops@example.org' and row[5] == "SRC-G-NOWHERE"
+    html = BeautifulSoup((fast_out / "review.html").read_text(), "html.parser")
+    assert html.select_one("table.atlas-sortable span.atlas-missing").get_text() == "SRC-G-NOWHERE"

@@ -55,6 +55,10 @@ class AtlasConfig:
         default=True,
         metadata={"doc": "Build furo's sidebar once per folder (same HTML, far less work)."},
     )
+    fast_views: bool = field(
+        default=True,
+        metadata={"doc": "Write the reviewer tables' HTML directly (same HTML, far less work)."},
+    )
     targets: dict = field(
         default_factory=lambda: {
             "system diagrams": 240,

@@ -98,15 +98,28 @@ def _entry(env: BuildEnvironment, docname: str) -> dict[str, Any]:
 
 
 def _remember_reread(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Before the re-read pages are purged: what their needs looked like."""
+    """Before the re-read pages are purged: what their needs looked like and linked."""
     env.atlas_reread = set(docnames)  # type: ignore[attr-defined]
     env.atlas_before = _fingerprints(env, env.atlas_reread)  # type: ignore[attr-defined]
+    env.atlas_before_targets = _targets(env, env.atlas_reread)  # type: ignore[attr-defined]
     env.atlas_changed = None  # type: ignore[attr-defined]
 
 
-def _fingerprints(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
+def _needs_on(env: BuildEnvironment, docnames: set[str]) -> Iterable[Any]:
     needs = SphinxNeedsData(env).get_needs_mutable().values()
-    return {need["id"]: fingerprint(need) for need in needs if need["docname"] in docnames}
+    return (need for need in needs if need["docname"] in docnames)
+
+
+def _fingerprints(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
+    return {need["id"]: fingerprint(need) for need in _needs_on(env, docnames)}
+
+
+def _targets(env: BuildEnvironment, docnames: set[str]) -> dict[str, set[str]]:
+    """need id → the ids it links, for the needs on ``docnames``."""
+    return {
+        need["id"]: {str(t) for name in LINKS for t in need.get(name) or []}
+        for need in _needs_on(env, docnames)
+    }
 
 
 def _record_refs(app: Sphinx, doctree: nodes.document) -> None:
@@ -145,9 +158,11 @@ def _digest(env: BuildEnvironment, fields: set[str]) -> str:
     keys = None if ANY in fields else sorted({f.removesuffix("_back") for f in fields})
     digest = hashlib.sha1(repr(getattr(env, "atlas_gate_inputs", None)).encode())
     for need_id, need in sorted(SphinxNeedsData(env).get_needs_mutable().items()):
-        shown = need if keys is None else {k: need.get(k) for k in keys}
         digest.update(need_id.encode())
-        digest.update(json.dumps(shown, sort_keys=True, default=str).encode())
+        if keys is None:
+            digest.update(json.dumps(need, sort_keys=True, default=str).encode())
+        else:  # field values are JSON types, whose repr is stable (and cheaper)
+            digest.update(repr([need.get(k) for k in keys]).encode())
     return digest.hexdigest()
 
 
@@ -211,11 +226,10 @@ def _outdated_readers(app: Sphinx, env: BuildEnvironment) -> list[str]:
     reread = getattr(env, "atlas_reread", set())
     state = _state(env)
     current = _current_needs(env)
-    touched: set[str] = set()  # needs linked on a re-read page, old or new
     changed_ids = changed_needs(env)
-    for docname in reread:
-        old, new = state.get(docname, {}), current.get(docname, {})
-        touched |= old.get("targets", set()) | new.get("targets", set())
+    # Needs a changed need links, before or after: their backlinks show it.
+    before, after = getattr(env, "atlas_before_targets", {}), _targets(env, reread)
+    touched = set().union(*(before.get(i, set()) | after.get(i, set()) for i in changed_ids))
     for docname in state.keys() | current.keys():
         entry = _entry(env, docname)
         entry["ids"] = current.get(docname, {}).get("ids", set())
@@ -227,7 +241,7 @@ def _outdated_readers(app: Sphinx, env: BuildEnvironment) -> list[str]:
             for docname, entry in state.items()
             if entry["refs"] & changed_ids  # quotes a figure or cites a source that changed
             or entry["targets"] & changed_ids  # its cards name a need that changed
-            or entry["ids"] & touched  # its cards list backlinks that may have changed
+            or entry["ids"] & touched  # its cards list backlinks of a changed need
         }
     return sorted((stale - reread) & env.found_docs)
 

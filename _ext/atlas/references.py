@@ -52,9 +52,16 @@ def _citation_text(need: NeedItem) -> str:
     return f"{need['publisher']} ({year})" if year else str(need["publisher"])
 
 
+def missing(need_id: str) -> nodes.inline:
+    """Where a link names a need that is not there (reported where the link is written)."""
+    return nodes.inline(need_id, need_id, classes=["atlas-missing"])
+
+
 def _resolve_reference(app: Sphinx, node: need_reference, docname: str, needs) -> nodes.Node:
     target, role = node["target"], node["role"]
     need = needs.get(target)
+    if need is None and node.get("reported"):
+        return missing(target)
     wanted = ROLE_TYPES[role] or (need["type"] if need is not None else "entry")
     if need is None or need["type"] != wanted:
         found = f"is a {need['type']}" if need is not None else "is not defined anywhere"
@@ -66,7 +73,7 @@ def _resolve_reference(app: Sphinx, node: need_reference, docname: str, needs) -
             f"define it with a {wanted} directive (:id: {prefix}…) or correct the id",
             "reference",
         )
-        return nodes.inline(target, target, classes=["atlas-missing"])
+        return missing(target)
     if role == "metric":
         text = nodes.inline(_metric_text(need), _metric_text(need), classes=["atlas-metric-ref"])
         return _link(app, docname, need, text, _metric_hover(need, needs))
@@ -92,7 +99,7 @@ def _link_items(app: Sphinx, docname: str, ids: Iterable[str], needs) -> nodes.p
             para += nodes.Text(", ")
         target = needs.get(need_id)
         if target is None:
-            para += nodes.inline(need_id, need_id, classes=["atlas-missing"])
+            para += missing(need_id)
             continue
         label = nodes.inline("", "")
         label += nodes.literal(need_id, need_id)

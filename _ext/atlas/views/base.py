@@ -14,14 +14,18 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from ..cards import badge
+from ..config import atlas_config
 from ..nodes import need_reference, view_placeholder
+
+if TYPE_CHECKING:
+    from .html import TableWriter
 
 STATUS_STYLE = {"pass": "success", "fail": "danger", "pending": "secondary"}
 
@@ -86,7 +90,7 @@ class ViewDirective(SphinxDirective):
         return [node]
 
 
-def _cells(cell: Cell | Sequence[Cell]) -> list[Cell]:
+def cells(cell: Cell | Sequence[Cell]) -> list[Cell]:
     return [cell] if isinstance(cell, Cell) else list(cell)
 
 
@@ -94,17 +98,22 @@ def _render_cell(cell: Cell) -> nodes.Node:
     if cell.badge:
         return badge(cell.text, cell.badge)
     if cell.need_id:
-        return need_reference("", role="need", target=cell.need_id, short=True)
+        # A dead link in a table was reported where it is written, with its fix.
+        return need_reference("", role="need", target=cell.need_id, short=True, reported=True)
     return nodes.Text(cell.text)
 
 
-def to_docutils(table: ViewTable) -> list[nodes.Node]:
+def to_docutils(table: ViewTable, writer: TableWriter | None = None) -> list[nodes.Node]:
+    """The table's title and body; the body as ready HTML when a ``writer`` is given."""
     result: list[nodes.Node] = [nodes.rubric(text=table.title)]
     if not table.rows:
         result.append(nodes.paragraph(text=table.empty, classes=["atlas-view-empty"]))
         return result
     classes = ["atlas-view"] + (["atlas-sortable"] if table.sortable else [])
     classes += ["atlas-wide"] if table.wide else []
+    if writer is not None:
+        result.append(writer.node(table, classes))
+        return result
     docutils_table = nodes.table(classes=classes)
     group = nodes.tgroup(cols=len(table.header))
     docutils_table += group
@@ -121,7 +130,7 @@ def to_docutils(table: ViewTable) -> list[nodes.Node]:
         table_row = nodes.row()
         for cell in row:
             paragraph = nodes.paragraph()
-            for index, part in enumerate(_cells(cell)):
+            for index, part in enumerate(cells(cell)):
                 if index:
                     paragraph += nodes.Text(", ")
                 paragraph += _render_cell(part)
@@ -137,7 +146,7 @@ def to_csv(table: ViewTable) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.header)
     for row in table.rows:
-        writer.writerow(["; ".join(part.text for part in _cells(cell)) for cell in row])
+        writer.writerow(["; ".join(part.text for part in cells(cell)) for cell in row])
     return buffer.getvalue()
 
 
@@ -147,12 +156,16 @@ def resolve_views(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(view_placeholder))
     if not placeholders:
         return
+    from .html import FAST_BUILDERS, TableWriter
+
     needs = SphinxNeedsData(app.env).get_needs_view()
     html = app.builder.format == "html" and not app.builder.name.startswith("epub")
+    fast = atlas_config(app).fast_views and app.builder.name in FAST_BUILDERS
     for node in placeholders:
         replacement: list[nodes.Node] = []
+        writer = TableWriter(app, docname, needs) if fast else None
         for table in VIEWS[node["view"]](needs, app):
-            replacement += to_docutils(table)
+            replacement += to_docutils(table, writer)
             if html and table.csv_name and table.rows:
                 replacement.append(_write_csv(app, docname, table))
         node.replace_self(replacement)
