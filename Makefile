@@ -96,9 +96,9 @@ serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)
 	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch _ext --watch _static \
 		-d $(BUILDDIR)/doctrees/serve $(SPHINXOPTS) $(SPHINX_DIRS) $(BUILDDIR)/serve
 
-bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in _build/bench and the docs
+bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in _build/bench/results.json and the docs
 	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \
-		--out $(BUILDDIR)/bench/results.json --docs source/_data/benchmarks.json
+		--out $(BUILDDIR)/bench/mermaid.json --docs source/_data/benchmarks.json
 	$(BIN)/python -m atlas.bench.books --out $(BUILDDIR)/bench/books.json --docs source/_data/books.json
 	$(BIN)/python -m atlas.bench.scale --diagrams 1500 --pdf \
 		--out $(BUILDDIR)/bench/scale.json --docs source/_data/scale.json

@@ -3,7 +3,7 @@
 mermaid-cli per diagram is what sphinxcontrib-mermaid's ``svg`` output runs. Both
 render the same diagrams with the same Mermaid and the same Chromium, in one run:
 
-    python -m atlas.bench.mermaid_render --count 200 --out _build/bench/results.json
+    python -m atlas.bench.mermaid_render --count 200 --out _build/bench/mermaid.json
 """
 
 from __future__ import annotations
@@ -183,7 +183,15 @@ def write_document(
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(document, indent=2) + "\n")
+    _collect(out.parent / "results.json", document)
     return document
+
+
+def _collect(path: Path, document: dict[str, Any]) -> None:
+    """Keep every benchmark's latest results in one file too, by benchmark name."""
+    collected = json.loads(path.read_text()) if path.exists() else {}
+    collected[document["benchmark"]] = document
+    path.write_text(json.dumps(dict(sorted(collected.items())), indent=2) + "\n")
 
 
 def _cores() -> int:
@@ -195,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--pages", type=int, default=2)
     parser.add_argument("--no-baseline", action="store_true", help="skip mermaid-cli (slow)")
-    parser.add_argument("--out", type=Path, default=PROJECT / "_build" / "bench" / "results.json")
+    parser.add_argument("--out", type=Path, default=PROJECT / "_build" / "bench" / "mermaid.json")
     parser.add_argument("--docs", type=Path, help="also write the results here (for the docs)")
     args = parser.parse_args(argv)
     if not args.no_baseline and not MMDC.exists():
