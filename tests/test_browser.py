@@ -99,3 +99,48 @@ def test_review_tables_sort_and_filter(tmp_path_factory: pytest.TempPathFactory)
         visible = table.locator("tbody tr:visible td:first-child").all_text_contents()
         assert visible == ["DGM-G-STALE"]
         browser.close()
+
+
+def test_long_tables_show_every_row_once_loaded(tmp_path: Path) -> None:
+    """A table of more than 100 rows lays out its first 100 while the page loads and shows
+    them all once it has loaded; without JavaScript all show at once."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from conftest import ROOTS
+    from conftest import build_app as build
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-gates", srcdir)
+    many = "".join(
+        f"```{{source}} Post {n}\n:id: SRC-G-MANY-{n:03d}\n:url: https://gateco.example/{n}\n"
+        f":publisher: GateCo\n:published: 2026-03-01\n:kind: blog\n:accessed: 2026-11-22\n```\n\n"
+        for n in range(130)
+    )
+    (srcdir / "many.md").write_text(f"---\norphan: true\n---\n# Many\n\n{many}")
+    outdir = Path(build(srcdir).outdir)
+    register = "tbody tr td:first-child"
+    with serve(outdir) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(url + "review.html", wait_until="load")
+        table = page.locator("table.atlas-sortable", has_text="SRC-G-MANY-129").first
+        head_scripts = "[...document.head.querySelectorAll('script')].map(s => s.textContent)"
+        assert any("atlas-rows-later" in script for script in page.evaluate(head_scripts))
+        page.wait_for_function("!document.documentElement.classList.contains('atlas-rows-later')")
+        total = table.locator(register).count()
+        assert total > 130 and table.locator(f"{register}:visible").count() == total
+        # While the page loads (the class the head script sets), rows past the 100th wait.
+        page.evaluate("document.documentElement.classList.add('atlas-rows-later')")
+        assert table.locator(f"{register}:visible").count() == 100
+        table.locator("xpath=preceding-sibling::input[1]").fill("SRC-G-MANY-12")
+        page.evaluate("document.documentElement.classList.remove('atlas-rows-later')")
+        assert table.locator(f"{register}:visible").count() == 10  # the filter still applies
+        plain = browser.new_page(java_script_enabled=False)
+        plain.goto(url + "review.html", wait_until="load")
+        rows = plain.locator("table.atlas-sortable", has_text="SRC-G-MANY-129").first.locator(
+            register
+        )
+        assert rows.count() == total and rows.last.is_visible()
+        browser.close()

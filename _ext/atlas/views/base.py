@@ -189,7 +189,18 @@ def register_view(name: str, reads: Iterable[str]) -> Callable[[Builder], Builde
     return add
 
 
+#: A long table is laid out again at every pause of the HTML parser (a 1,500-row matrix
+#: took 1.6 s to load). While the page loads only its first rows are shown, the rest
+#: once it has loaded: one layout. Without JavaScript every row shows at once.
+ROWS_LATER = (
+    'document.documentElement.classList.add("atlas-rows-later");'
+    'addEventListener("load", () => setTimeout(() =>'
+    ' document.documentElement.classList.remove("atlas-rows-later")));'
+)
+
+
 def setup_view_base(app: Sphinx) -> None:
+    app.add_js_file(None, body=ROWS_LATER, priority=200)
     app.add_node(view_placeholder)
     app.add_directive("atlas-view", ViewDirective)
     # Before the need references inside the tables are resolved (500).
