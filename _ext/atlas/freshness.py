@@ -114,12 +114,13 @@ def _fingerprints(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
     return {need["id"]: fingerprint(need) for need in _needs_on(env, docnames)}
 
 
+def _linked_ids(need: Any) -> set[str]:
+    return {str(target) for name in LINKS for target in need.get(name) or []}
+
+
 def _targets(env: BuildEnvironment, docnames: set[str]) -> dict[str, set[str]]:
     """need id → the ids it links, for the needs on ``docnames``."""
-    return {
-        need["id"]: {str(t) for name in LINKS for t in need.get(name) or []}
-        for need in _needs_on(env, docnames)
-    }
+    return {need["id"]: _linked_ids(need) for need in _needs_on(env, docnames)}
 
 
 def _record_refs(app: Sphinx, doctree: nodes.document) -> None:
@@ -199,8 +200,7 @@ def _current_needs(env: BuildEnvironment) -> dict[str, dict[str, set[str]]]:
     for need in SphinxNeedsData(env).get_needs_mutable().values():
         entry = by_doc[need["docname"]]
         entry["ids"].add(need["id"])
-        for name in LINKS:
-            entry["targets"].update(str(t) for t in need.get(name) or [])
+        entry["targets"] |= _linked_ids(need)
     return by_doc
 
 
