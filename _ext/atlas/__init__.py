@@ -13,6 +13,7 @@ from sphinx.config import Config
 
 from .config import setup_config
 from .consistency import setup_consistency
+from .definitions import setup_definitions
 from .directives import setup_directives
 from .downloads import setup_downloads
 from .epub import setup_epub
@@ -45,8 +46,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_templates_and_static)
     app.add_css_file("atlas-model.css")
     app.add_js_file("atlas-tables.js", loading_method="defer")
+    app.add_js_file("atlas-diagrams.js", loading_method="defer")
     setup_needs_config(app)
     setup_directives(app)
+    setup_definitions(app)
     setup_references(app)
     setup_consistency(app)
     setup_freshness(app)

@@ -47,6 +47,17 @@ class AtlasConfig:
         default=30,
         metadata={"doc": "Most nodes a diagram may have and stay legible (visual gate)."},
     )
+    diagram_width: int = field(
+        default=718,
+        metadata={
+            "doc": "The widest a diagram is shown on a page, in CSS px (furo's text column at "
+            "1366 px, inside a diagram card): the legibility gate judges labels at this width."
+        },
+    )
+    legible_px: float = field(
+        default=11.0,
+        metadata={"doc": "The smallest label size, in CSS px, a diagram may be shown at."},
+    )
     today: str = field(
         default="",
         metadata={"doc": "The date staleness is judged on (YYYY-MM-DD); empty: the build date."},

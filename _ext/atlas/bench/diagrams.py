@@ -42,8 +42,8 @@ PLANE_NODES = {
     ],
 }
 CLASSDEFS = """    classDef edge fill:#0066CC,stroke:#003d7a,color:#fff
-    classDef service fill:#00AA00,stroke:#006600,color:#fff
-    classDef state fill:#FF8800,stroke:#a65800,color:#fff
+    classDef service fill:#00AA00,stroke:#006600,color:#1b1f24
+    classDef state fill:#FF8800,stroke:#a65800,color:#1b1f24
     classDef control fill:#CC0000,stroke:#7a0000,color:#fff"""
 
 

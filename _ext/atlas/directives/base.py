@@ -73,14 +73,18 @@ class AtlasNeedDirective(SphinxDirective):
         self.check_review(need_id, fields)
         self.check(need_id, fields, links)
         registered = self.register(need_id, title, fields, links) if need_id else None
-        body = self.body(need_id, fields) + self.gate_row(
-            need_id if registered is not None else None
-        )
-        footer = [need_links(need_id=need_id)] if registered is not None else []
         shown_id = need_id if registered is not None else None
-        box = card(self.directive, shown_id, title, self.badges(fields), body, footer)
-        box.source, box.line = self.get_source_info()
-        return [box, *(registered or [])]
+        shown = self.present(shown_id, title, fields, links)
+        shown.source, shown.line = self.get_source_info()
+        return [shown, *(registered or [])]
+
+    def present(
+        self, need_id: str | None, title: str, fields: dict[str, Any], links: dict[str, list[str]]
+    ) -> nodes.Element:
+        """What the page shows where the directive is written: by default, its card."""
+        body = self.body(need_id, fields) + self.gate_row(need_id)
+        footer = [need_links(need_id=need_id)] if need_id else []
+        return card(self.directive, need_id, title, self.badges(fields), body, footer)
 
     def checked_id(self) -> str | None:
         need_id = self.options.get("id", "").strip()

@@ -17,6 +17,9 @@ class GateSettings:
     today: date
     stale_after_months: int
     max_nodes: int
+    #: The widest a diagram is shown (CSS px) and the smallest label size it may have there.
+    diagram_width: int = 718
+    legible_px: float = 11.0
 
 
 @dataclass
@@ -64,6 +67,18 @@ class RenderedDiagram:
                 if "messageText" in t.get("class", "")
             ]
         return [label for label in labels if label]
+
+    @property
+    def geometry(self) -> tuple[float, float] | None:
+        """(drawing width, smallest label size) as measured when it was rendered."""
+        if self.root is None:
+            return None
+        try:
+            width = float(self.root.get("data-atlas-width", 0))
+            font = float(self.root.get("data-atlas-font", 0))
+        except ValueError:
+            return None
+        return (width, font) if width > 0 and font > 0 else None
 
     @property
     def labels(self) -> list[str]:

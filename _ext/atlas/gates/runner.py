@@ -35,7 +35,13 @@ def glossary_terms(env: BuildEnvironment) -> set[str]:
 def settings_of(app: Sphinx) -> GateSettings:
     config = atlas_config(app)
     today = date.fromisoformat(config.today) if config.today else date.today()
-    return GateSettings(today, config.stale_after_months, config.max_nodes)
+    return GateSettings(
+        today,
+        config.stale_after_months,
+        config.max_nodes,
+        config.diagram_width,
+        config.legible_px,
+    )
 
 
 def rendered_diagram(app: Sphinx, need: Any) -> RenderedDiagram | None:

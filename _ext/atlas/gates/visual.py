@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..mermaid.settings import PLANES
+from ..mermaid.settings import PLANE_TEXT, PLANES
 from .context import GateContext
 from .result import Finding, Gate
 
@@ -48,7 +48,8 @@ def uses_the_planes(ctx: GateContext) -> Iterator[Finding]:
     if wrong:
         yield Finding(
             "plane classDef missing or wrongly coloured: " + ", ".join(p for p, _ in wrong),
-            "declare " + "; ".join(f"'classDef {p} fill:{c},color:#fff'" for p, c in wrong),
+            "declare "
+            + "; ".join(f"'classDef {p} fill:{c},color:{PLANE_TEXT[p]}'" for p, c in wrong),
         )
     loose = [
         label or "(unlabelled)"
@@ -89,10 +90,31 @@ def legible(ctx: GateContext) -> Iterator[Finding]:
         )
 
 
+def shown_label_px(width: float, font: float, column: float) -> float:
+    """The size a label of ``font`` px is shown at when the drawing fits ``column`` px."""
+    return font * min(1.0, column / width)
+
+
+def legible_as_shown(ctx: GateContext) -> Iterator[Finding]:
+    """At the widest the page shows it, the smallest label must stay legible."""
+    geometry = ctx.rendered.geometry if ctx.rendered else None
+    if geometry is None:
+        return
+    width, font = geometry
+    column, floor = ctx.settings.diagram_width, ctx.settings.legible_px
+    shown = shown_label_px(width, font, column)
+    if shown < floor:
+        yield Finding(
+            f"{width:.0f} px wide: at the page's {column} px its {font:g} px labels show at "
+            f"{shown:.1f} px (legible needs at least {floor:g} px)",
+            "lay it out top-down ('flowchart TD'), shorten the labels, or split it",
+        )
+
+
 GATE = Gate(
     field="gate_visual",
     title="Visual consistency",
     applies=lambda ctx: ctx.need["type"] == "diagram",
-    rules=(parses, uses_the_planes, labels_latency, accessible, legible),
+    rules=(parses, uses_the_planes, labels_latency, accessible, legible, legible_as_shown),
     precondition=not_rendered,
 )

@@ -8,6 +8,7 @@ The browser is Debian's ``chromium`` driven by Playwright; it is never downloade
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -27,16 +28,32 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 
-# Runs in the page: a chunk of diagrams, each its SVG or Mermaid's error with its location.
+# Runs in the page: a chunk of diagrams, each its SVG (with its drawing width and smallest
+# label size, measured as laid out) or Mermaid's error with its location.
 RENDER_JS = """
 async ([chunk, config]) => {
+  const measure = (svg) => {
+    const holder = document.createElement('div');
+    holder.innerHTML = svg;
+    document.body.appendChild(holder);
+    const root = holder.querySelector('svg');
+    const box = root.viewBox.baseVal;
+    let font = Infinity;
+    for (const text of root.querySelectorAll('text')) {
+      if (!text.textContent.trim()) continue;
+      font = Math.min(font, parseFloat(getComputedStyle(text).fontSize));
+    }
+    holder.remove();
+    return {width: box ? box.width : 0, height: box ? box.height : 0,
+            font: Number.isFinite(font) ? font : 0};
+  };
   const answers = [];
   for (const [id, code] of chunk) {
     mermaid.initialize({...config, deterministicIDSeed: id});
     const started = performance.now();
     try {
       const {svg} = await mermaid.render(id, code);
-      answers.push({svg, ms: performance.now() - started});
+      answers.push({svg, geometry: measure(svg), ms: performance.now() - started});
     } catch (error) {
       for (const stray of [id, 'd' + id]) document.getElementById(stray)?.remove();
       const loc = error && error.hash && error.hash.loc;
@@ -53,6 +70,19 @@ async ([chunk, config]) => {
 """
 #: Diagrams per round trip to the page: fewer round trips, still steady progress.
 CHUNK = 8
+
+
+ROOT_TAG = re.compile(r"<svg\b")
+
+
+def with_geometry(svg: str, geometry: dict[str, float]) -> str:
+    """The SVG with its measured drawing size and smallest label size on the root element,
+    so the page and the legibility gate read them without a browser."""
+    attributes = "".join(
+        f' data-atlas-{name}="{round(float(geometry.get(name) or 0), 2)}"'
+        for name in ("width", "height", "font")
+    )
+    return ROOT_TAG.sub("<svg" + attributes, svg, count=1)
 
 
 class BrowserUnavailable(RuntimeError):
@@ -113,7 +143,7 @@ async def _render_all(
             for (key, _, _), answer in zip(chunk, answers, strict=True):
                 stats.in_page_seconds += answer["ms"] / 1000
                 if "svg" in answer:
-                    results[key] = Rendered(svg=answer["svg"])
+                    results[key] = Rendered(svg=with_geometry(answer["svg"], answer["geometry"]))
                 else:
                     error = RenderError(answer["error"], answer["line"], answer["column"])
                     results[key] = Rendered(error=error)

@@ -8,6 +8,7 @@ diagram Mermaid could not render becomes a visible error box showing its source.
 from __future__ import annotations
 
 import html
+import math
 import re
 from pathlib import Path
 
@@ -15,11 +16,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinxcontrib.mermaid import mermaid
 
+from ..config import atlas_config
 from .pipeline import cache_of, summary
 from .settings import svg_id
 
 IMAGES = "_images"
 ROOT_TAG = re.compile(r"<svg\b[^>]*>")
+GEOMETRY = re.compile(r'data-atlas-width="(?P<width>[\d.]+)".*?data-atlas-font="(?P<font>[\d.]+)"')
 
 
 class rendered_diagram(nodes.General, nodes.Element):
@@ -69,7 +72,8 @@ def replace_rendered(app: Sphinx, doctree: nodes.document, docname: str) -> None
             continue
         if result.svg is not None:
             alt = node.get("alt") or "Diagram"
-            node.replace_self(rendered_diagram(key=key, alt=alt))
+            name = node.get("atlas_need") or svg_id(key)
+            node.replace_self(rendered_diagram(key=key, alt=alt, code=node["code"], name=name))
         elif result.error is not None:
             node.replace_self(diagram_error(message=summary(result.error), code=node["code"]))
 
@@ -83,6 +87,33 @@ def _publish_image(translator, key: str) -> str:  # type: ignore[no-untyped-def]
     return f"{translator.builder.imgpath}/{image_name(key)}"
 
 
+def legible_min_width(svg: str, legible_px: float) -> int | None:
+    """The narrowest the drawing may be shown with its smallest label still ``legible_px``
+    (from the geometry measured at render time); None when it was not measured."""
+    root = ROOT_TAG.search(svg)
+    width = GEOMETRY.search(root.group()) if root else None
+    if width is None or not float(width["font"]) or not float(width["width"]):
+        return None
+    return math.ceil(float(width["width"]) * legible_px / float(width["font"]))
+
+
+def _tools(url: str, node: rendered_diagram, element_id: str) -> str:
+    """Open, download and copy: the figure's SVG file and its editable Mermaid source."""
+    code = html.escape(node.get("code", ""))
+    name = html.escape(f"{node.get('name') or element_id}.svg")
+    return (
+        '<div class="atlas-diagram-tools">'
+        f'<a class="atlas-diagram-full" href="{url}" target="_blank" rel="noopener">'
+        "Open full size</a>"
+        f'<a class="atlas-diagram-download" href="{url}" download="{name}">Download SVG</a>'
+        '<button type="button" class="atlas-copy-source" hidden>Copy Mermaid source</button>'
+        '<span class="atlas-copy-status" role="status"></span>'
+        "</div>"
+        '<details class="atlas-diagram-source"><summary>Mermaid source</summary>'
+        f'<pre><code class="atlas-mermaid-code" tabindex="0">{code}</code></pre></details>'
+    )
+
+
 def _inline(translator, node: rendered_diagram) -> None:  # type: ignore[no-untyped-def]
     key = node["key"]
     element_id = svg_id(key)
@@ -94,11 +125,13 @@ def _inline(translator, node: rendered_diagram) -> None:  # type: ignore[no-unty
         svg = svg.replace(element_id, f"{element_id}-{seen[key]}")
         element_id = f"{element_id}-{seen[key]}"
     url = _publish_image(translator, key)
+    floor = legible_min_width(svg, atlas_config(translator.builder.app).legible_px)
+    # Never shrunk below legible: narrower screens scroll the drawing sideways instead.
+    style = f' style="--atlas-legible-width: {floor}px"' if floor else ""
     translator.body.append(
         '<div class="atlas-diagram-render">'
-        f'<div class="atlas-diagram-svg">{accessible(svg, node["alt"], element_id)}</div>'
-        f'<a class="atlas-diagram-full" href="{url}" target="_blank" rel="noopener">'
-        "Open full size</a></div>"
+        f'<div class="atlas-diagram-svg"{style}>{accessible(svg, node["alt"], element_id)}</div>'
+        f"{_tools(url, node, element_id)}</div>"
     )
 
 

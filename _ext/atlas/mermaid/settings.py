@@ -19,6 +19,10 @@ PLANES = {
     "control": ("#CC0000", "#7a0000"),
 }
 
+#: Label colour on each plane's fill: white on blue and red, near-black on green and orange
+#: (white on #00AA00 is 3.1:1 and on #FF8800 2.4:1, below WCAG AA; #1b1f24 gives 5.3 and 6.9).
+PLANE_TEXT = {"edge": "#fff", "service": "#1b1f24", "state": "#1b1f24", "control": "#fff"}
+
 
 def _plane_css() -> str:
     """Theme CSS: ``class X edge`` (etc.) colours a node by plane even without a classDef."""
@@ -26,7 +30,8 @@ def _plane_css() -> str:
     for plane, (fill, stroke) in PLANES.items():
         shapes = ", ".join(f"g.node.{plane} > {s}" for s in ("rect", "polygon", "path", "circle"))
         rules.append(f"{shapes} {{ fill: {fill} !important; stroke: {stroke} !important; }}")
-        rules.append(f"g.node.{plane} text, g.node.{plane} tspan {{ fill: #fff !important; }}")
+        text = PLANE_TEXT[plane]
+        rules.append(f"g.node.{plane} text, g.node.{plane} tspan {{ fill: {text} !important; }}")
     return " ".join(rules)
 
 
@@ -62,10 +67,15 @@ def mermaid_version(dist: Path) -> str:
     return json.loads(package.read_text())["version"]
 
 
+#: What Atlas adds to Mermaid's SVG (the measured geometry); bumped when that changes.
+RENDER_FORMAT = "2"
+
+
 def diagram_key(version: str, source: str, config: dict[str, Any] = MERMAID_CONFIG) -> str:
-    """The cache key of one diagram: sha256 of (Mermaid version, configuration, source)."""
+    """The cache key of one diagram: sha256 of (Mermaid version, configuration, source,
+    and the format of what Atlas stores)."""
     digest = hashlib.sha256()
-    for part in (version, json.dumps(config, sort_keys=True), source.strip()):
+    for part in (version, json.dumps(config, sort_keys=True), source.strip(), RENDER_FORMAT):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
