@@ -19,6 +19,7 @@ from .downloads import setup_downloads
 from .epub import setup_epub
 from .freshness import setup_freshness
 from .gates import setup_gates
+from .layout import setup_layout
 from .mermaid import setup_mermaid
 from .navigation import setup_navigation
 from .needs_config import setup_needs_config
@@ -50,6 +51,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_needs_config(app)
     setup_directives(app)
     setup_definitions(app)
+    setup_layout(app)
     setup_references(app)
     setup_consistency(app)
     setup_freshness(app)

@@ -55,6 +55,17 @@ INCIDENT_CATEGORIES = [
     "dependency-failure",
     "security",
 ]
+#: What set an incident off (the explorer's "trigger kind" facet).
+TRIGGER_KINDS = [
+    "config-change",
+    "deploy",
+    "human-command",
+    "capacity",
+    "hardware",
+    "dependency",
+    "security",
+    "software-bug",
+]
 #: The eight diagrams every system must have.
 MANDATORY_DIAGRAM_KINDS = DIAGRAM_KINDS[:8]
 
@@ -162,6 +173,12 @@ FIELDS: dict[str, FieldSpec] = {
             {"type": "string", "enum": INCIDENT_CATEGORIES},
             "use one of the categories",
         ),
+        FieldSpec(
+            "trigger_kind",
+            "trigger kind",
+            {"type": "string", "enum": TRIGGER_KINDS},
+            "name what set it off",
+        ),
         _text("impact", "impact", "say who or what was affected and how much"),
         _text("trigger", "trigger", "say what set the failure off"),
         _text("root_cause", "root cause", "name the causes the post-mortem gives"),
@@ -258,6 +275,7 @@ KINDS: dict[str, NeedKind] = {
                 "organization",
                 "started",
                 "category",
+                "trigger_kind",
                 "impact",
                 "trigger",
                 "root_cause",

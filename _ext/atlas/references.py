@@ -52,6 +52,10 @@ def _citation_text(need: NeedItem) -> str:
     return f"{need['publisher']} ({year})" if year else str(need["publisher"])
 
 
+def need_id_title(need: NeedItem) -> str:
+    return f"{need['type_name']} {need['id']}"
+
+
 def missing(need_id: str) -> nodes.inline:
     """Where a link names a need that is not there (reported where the link is written)."""
     return nodes.inline(need_id, need_id, classes=["atlas-missing"])
@@ -86,6 +90,10 @@ def _resolve_reference(app: Sphinx, node: need_reference, docname: str, needs) -
             nodes.inline(label, label, classes=["atlas-citation"]),
             str(need["title"]),
         )
+    if node.get("button"):
+        button = _link(app, docname, need, nodes.Text(str(need["title"])), need_id_title(need))
+        button["classes"] += ["sd-btn", "sd-btn-primary", "sd-text-wrap", "atlas-button"]
+        return button
     if node.get("short"):
         return _link(app, docname, need, nodes.literal(target, target), str(need["title"]))
     label = nodes.inline("", "", nodes.literal(target, target), nodes.Text(f" {need['title']}"))

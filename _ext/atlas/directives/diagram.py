@@ -31,6 +31,13 @@ class DiagramDirective(AtlasNeedDirective):
                 "field",
             )
 
+    def present(
+        self, need_id: str | None, title: str, fields: dict[str, Any], links: dict[str, list[str]]
+    ) -> nodes.Element:
+        box = super().present(need_id, title, fields, links)
+        box["atlas_kind"] = fields.get("kind")  # read by the reader-first layout check
+        return box
+
     def badges(self, fields: dict[str, Any]) -> list[nodes.Node | None]:
         kind = fields.get("kind")
         return [

@@ -9,7 +9,9 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..cards import badge, level_badge
+from ..cards import badge, field_rows, level_badge
+from ..layout import incident_glance
+from ..nodes import need_reference
 from ..problems import report
 from .base import AtlasNeedDirective
 from .timeline import INCIDENT_CONTEXT, parse_utc
@@ -30,6 +32,55 @@ def format_duration(delta: timedelta) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts) or "0s"
+
+
+def when(fields: dict[str, Any]) -> str | None:
+    """"2022-03-08 18:07 → 20:41 UTC (2h34m)": the incident's span in one line."""
+    started, ended, duration = (fields.get(k) for k in ("started", "ended", "duration"))
+    if not started:
+        return None
+    start = parse_utc(started)
+    text = start.strftime("%Y-%m-%d %H:%M")
+    if ended:
+        end = parse_utc(ended)
+        text += " → " + end.strftime("%H:%M" if end.date() == start.date() else "%Y-%m-%d %H:%M")
+        duration = duration or format_duration(end - start)
+    text += " UTC"
+    return f"{text} ({duration})" if duration else text
+
+
+def _playbook_buttons(playbooks: list[str]) -> nodes.Node:
+    if not playbooks:
+        return nodes.Text("no playbook is linked yet")
+    para = nodes.inline(classes=["atlas-glance-buttons"])
+    for need_id in playbooks:
+        para += need_reference("", role="need", target=need_id, button=True)
+        para += nodes.Text(" ")
+    return para
+
+
+def glance_box(
+    need_id: str | None, fields: dict[str, Any], playbooks: list[str]
+) -> incident_glance:
+    """When, who was hit, what set it off, which playbook to open: the first screen."""
+    trigger = nodes.inline()
+    if kind := fields.get("trigger_kind"):
+        trigger += badge(kind, "secondary", f"Trigger kind: {kind}")
+        trigger += nodes.Text(" ")
+    trigger += nodes.Text(fields.get("trigger") or "")
+    rows = field_rows(
+        [
+            ("When", when(fields)),
+            ("Who was hit", fields.get("impact")),
+            ("What set it off", trigger if trigger.astext().strip() else None),
+            ("What to do", _playbook_buttons(playbooks)),
+        ]
+    )
+    rows["classes"].append("atlas-glance-fields")
+    box = incident_glance(classes=["atlas-glance"], need_id=need_id)
+    box += nodes.rubric("At a glance", "At a glance")
+    box += rows
+    return box
 
 
 class IncidentDirective(AtlasNeedDirective):
@@ -65,6 +116,21 @@ class IncidentDirective(AtlasNeedDirective):
                 "field",
             )
 
+    def run(self) -> list[nodes.Node]:
+        self.glance: incident_glance | None = None
+        shown = super().run()
+        if self.glance is not None:
+            self.glance.source, self.glance.line = self.get_source_info()
+            shown.insert(0, self.glance)
+        return shown
+
+    def present(
+        self, need_id: str | None, title: str, fields: dict[str, Any], links: dict[str, list[str]]
+    ) -> nodes.Element:
+        """The card with every field; and the glance box that the layout puts on top."""
+        self.glance = glance_box(need_id, fields, links.get("playbooks", []))
+        return super().present(need_id, title, fields, links)
+
     def badges(self, fields: dict[str, Any]) -> list[nodes.Node | None]:
         category = fields.get("category")
         return [
@@ -79,6 +145,7 @@ class IncidentDirective(AtlasNeedDirective):
             duration = format_duration(parse_utc(ended) - parse_utc(started))
         return [
             ("Organisation", fields.get("organization")),
+            ("Trigger kind", fields.get("trigger_kind")),
             ("Started (UTC)", started),
             ("Ended (UTC)", ended),
             ("Duration", duration),
