@@ -37,10 +37,16 @@ class Cell:
     text: str
     need_id: str | None = None
     badge: str | None = None  # sphinx-design colour name
+    #: A link that shows the need's title after its id (not only the id).
+    titled: bool = False
 
     @classmethod
     def link(cls, need_id: str) -> Cell:
         return cls(need_id, need_id=need_id)
+
+    @classmethod
+    def link_titled(cls, need_id: str, title: str) -> Cell:
+        return cls(f"{need_id} {title}", need_id=need_id, titled=True)
 
     @classmethod
     def status(cls, value: str | None) -> Cell:
@@ -62,6 +68,19 @@ class ViewTable:
     wide: bool = False
     #: Matrices get sorting and filtering in HTML; small summary tables do not need it.
     sortable: bool = True
+    #: Columns (by header) that get a select box each: the explorer's facets.
+    facets: Sequence[str] = ()
+
+    @property
+    def classes(self) -> list[str]:
+        """The table's classes; facet columns are named by index (``atlas-facet-3``) so that
+        both the docutils and the direct HTML route carry them."""
+        names = ["atlas-view"] + (["atlas-sortable"] if self.sortable else [])
+        names += ["atlas-wide"] if self.wide else []
+        if self.facets:
+            names.append("atlas-faceted")
+            names += [f"atlas-facet-{list(self.header).index(f)}" for f in self.facets]
+        return names
 
 
 Builder = Callable[[Any, Any], list[ViewTable]]
@@ -99,7 +118,8 @@ def _render_cell(cell: Cell) -> nodes.Node:
         return badge(cell.text, cell.badge)
     if cell.need_id:
         # A dead link in a table was reported where it is written, with its fix.
-        return need_reference("", role="need", target=cell.need_id, short=True, reported=True)
+        short = not cell.titled
+        return need_reference("", role="need", target=cell.need_id, short=short, reported=True)
     return nodes.Text(cell.text)
 
 
@@ -109,8 +129,7 @@ def to_docutils(table: ViewTable, writer: TableWriter | None = None) -> list[nod
     if not table.rows:
         result.append(nodes.paragraph(text=table.empty, classes=["atlas-view-empty"]))
         return result
-    classes = ["atlas-view"] + (["atlas-sortable"] if table.sortable else [])
-    classes += ["atlas-wide"] if table.wide else []
+    classes = table.classes
     if writer is not None:
         result.append(writer.node(table, classes))
         return result

@@ -82,16 +82,20 @@ class TableWriter:
                 f"{escape(cell.text)}</span>"
             )
         if cell.need_id:
-            return self._link(cell.need_id)
+            return self._link(cell.need_id, cell.titled)
         return escape(cell.text)
 
-    def _link(self, need_id: str) -> str:
+    def _link(self, need_id: str, titled: bool = False) -> str:
         need = self.needs.get(need_id)
         if need is None:  # reported where the link is written
             return f'<span class="atlas-missing">{escape(need_id)}</span>'
         href = f"{self._uri(need['docname'])}#{need_id}"
         title = str(need["title"])
         hover = f' title="{attribute(title)}"' if title else ""
+        if titled:  # as the docutils route writes a titled need link
+            hover = f' title="{attribute(str(need["type_name"]))}"'
+            anchor = f'<a class="reference internal" href="{attribute(href)}"{hover}>'
+            return f"{anchor}<span>{literal(need_id)} {escape(title)}</span></a>"
         anchor = f'<a class="reference internal" href="{attribute(href)}"{hover}>'
         return f"{anchor}{literal(need_id)}</a>"
 
