@@ -60,6 +60,7 @@ FIELD_VALUES = {
     "started": "2025-03-04T10:00Z",
     "ended": "2025-03-04T11:00Z",
     "category": "config-change",
+    "trigger_kind": "deploy",
     "rto": "30m",
     "tools": "kubectl",
     "sources": "SRC-ACME-SOURCE-1",
@@ -68,7 +69,8 @@ FIELD_VALUES = {
     "mitigates": "INC-ACME-2025-03-04",
 }
 INCIDENT_FIELDS = (
-    "organization", "started", "ended", "category", "impact", "trigger", "root_cause",
+    "organization", "started", "ended", "category", "trigger_kind", "impact", "trigger",
+    "root_cause",
     "detection", "resolution", "validation", "sources", "playbooks",
 )  # fmt: skip
 OPTION = re.compile(r"^:(?P<name>\w+): (?P<value><FILL:[^>]*>)$")

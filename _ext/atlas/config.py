@@ -58,6 +58,13 @@ class AtlasConfig:
         default=11.0,
         metadata={"doc": "The smallest label size, in CSS px, a diagram may be shown at."},
     )
+    figures_section: bool = field(
+        default=True,
+        metadata={
+            "doc": "Show metrics and sources in one 'Figures and sources' section at the end of "
+            "each page (False: as cards where they are written, the layout before it)."
+        },
+    )
     today: str = field(
         default="",
         metadata={"doc": "The date staleness is judged on (YYYY-MM-DD); empty: the build date."},

@@ -24,7 +24,7 @@ FIGURE_COLUMNS = (("What", 34), ("Value", 22), ("As of", 12), ("Level", 9), ("So
 
 
 class defined_entry(nodes.General, nodes.Element):
-    """A metric or source as written (attributes: ``need_id``, ``entry`` (the directive), the fields)."""
+    """A metric or source as written (``need_id``, ``entry``: the directive, its fields)."""
 
 
 def _cell(*children: nodes.Node) -> nodes.entry:

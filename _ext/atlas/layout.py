@@ -73,7 +73,7 @@ def in_the_way(document: nodes.document, diagram: nodes.Node) -> list[str]:
             if headings > 2:  # the page title and one heading over the diagram
                 extra.append(f"the section '{block.astext()}'")
             continue
-        if isinstance(block, INVISIBLE) or isinstance(block, incident_glance):
+        if isinstance(block, (*INVISIBLE, incident_glance)):
             continue
         if isinstance(block, nodes.paragraph) and not lead_seen:
             lead_seen = True
@@ -109,19 +109,12 @@ class ReaderFirst(SphinxTransform):
             return
         target = first
         if target is None:
-            report(
-                glances[0],
-                glances[0]["need_id"],
-                "the incident page has no diagram",
-                "add its cascade diagram (a diagram of kind incident) right after the lead",
-                "layout",
-            )
-            return
+            return  # nothing to put first (a gate asks incidents for their cascade)
         if problems := in_the_way(self.document, target):
             report(
                 target,
                 target["ids"][0] if target["ids"] else None,
-                f"the diagram is not on the first screen: {_listed(problems)} come before it",
+                f"the diagram is not on the first screen (before it: {_listed(problems)})",
                 f"put the diagram right after the page title and a lead of at most three lines "
                 f"(about {LEAD_CHARS} characters); move the rest of the text below it",
                 "layout",

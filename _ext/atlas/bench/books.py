@@ -18,7 +18,17 @@ from pathlib import Path
 
 from .mermaid_render import PROJECT, Measurement, table, write_document
 
-BUILDS = {"PDF handbook (simplepdf + WeasyPrint)": "simplepdf", "EPUB": "epub"}
+#: title → (builder, extra sphinx-build options). The previous layout (metric and source
+#: cards where they are written) is built in the same run, as the baseline of the current one.
+BUILDS = {
+    "PDF handbook (simplepdf + WeasyPrint)": ("simplepdf", []),
+    "PDF handbook, previous layout (cards in the text)": (
+        "simplepdf",
+        ["-D", "atlas_figures_section=0"],
+    ),
+    "EPUB": ("epub", []),
+}
+PREVIOUS = "PDF handbook, previous layout (cards in the text)"
 
 
 def measure(command: list[str]) -> tuple[float, float]:
@@ -46,29 +56,35 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sphinx = str(Path(sys.executable).with_name("sphinx-build"))
     results: list[Measurement] = []
-    for title, builder in BUILDS.items():
+    counts: dict[str, int] = {}
+    for title, (builder, options) in BUILDS.items():
         with tempfile.TemporaryDirectory() as out:
-            command = [
-                sphinx,
-                "-q",
-                "-b",
-                builder,
-                "-c",
-                str(PROJECT),
-                str(PROJECT / "source"),
-                out,
-            ]
+            command = [sphinx, "-q", "-b", builder, *options, "-c", str(PROJECT)]
+            command += [str(PROJECT / "source"), out]
             print(f"{title}: full build…")
             wall, peak = measure(command)
             pages = ""
             if builder == "simplepdf":
                 from pypdf import PdfReader
 
-                pages = f"{len(PdfReader(next(Path(out).glob('*.pdf'))).pages)} pages"
+                counts[title] = len(PdfReader(next(Path(out).glob("*.pdf"))).pages)
+                pages = f"{counts[title]} pages"
         results += [
             Measurement(f"{title}: build time", wall, "s", note=pages),
             Measurement(f"{title}: peak memory", peak, "MiB", note="target < 4096 MiB per volume"),
         ]
+    current = next(iter(counts))
+    results.append(
+        Measurement(
+            "PDF handbook: pages",
+            counts[current],
+            "pages",
+            baseline=counts[PREVIOUS],
+            ratio=counts[PREVIOUS] / counts[current],
+            note="baseline: the previous layout, built in the same run",
+        )
+    )
+    pages = f"{counts[current]} pages (previous layout: {counts[PREVIOUS]})"
     print(table(results))
     document = write_document(results, args.out, "books", {"pages": pages})
     if args.docs:

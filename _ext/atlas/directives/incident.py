@@ -35,7 +35,7 @@ def format_duration(delta: timedelta) -> str:
 
 
 def when(fields: dict[str, Any]) -> str | None:
-    """"2022-03-08 18:07 → 20:41 UTC (2h34m)": the incident's span in one line."""
+    """The incident's span in one line, e.g. '2022-03-08 18:07 → 20:41 UTC (2h34m)'."""
     started, ended, duration = (fields.get(k) for k in ("started", "ended", "duration"))
     if not started:
         return None

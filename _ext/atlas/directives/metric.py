@@ -7,9 +7,11 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from ..cards import badge, field_rows, level_badge
+from ..config import atlas_config
+from ..definitions import defined_entry
 from ..placeholders import has_placeholder
 from ..problems import report
-from ..definitions import defined_entry
 from .base import AtlasNeedDirective
 
 
@@ -30,12 +32,36 @@ class MetricDirective(AtlasNeedDirective):
     def present(
         self, need_id: str | None, title: str, fields: dict[str, Any], links: dict[str, list[str]]
     ) -> nodes.Element:
-        """Shown in the page's "Figures and sources" table, not where it is written."""
+        """Shown in the page's "Figures and sources" table, not where it is written
+        (or as a card where it is written, with ``atlas_figures_section = False``)."""
+        if not atlas_config(self.env.app).figures_section:
+            return super().present(need_id, title, fields, links)
         item = defined_entry(
             need_id=need_id, entry="metric", title=title, sources=links.get("sources", []), **fields
         )
         item.extend(self.parse_content_to_nodes() if self.content else [])
         return item
+
+    def badges(self, fields: dict[str, Any]) -> list[nodes.Node | None]:
+        historical = fields.get("historical")
+        return [
+            level_badge(fields.get("validation")),
+            badge("historical", "secondary", "About a past event: never goes stale")
+            if historical
+            else None,
+        ]
+
+    def body(self, need_id: str | None, fields: dict[str, Any]) -> list[nodes.Node]:
+        figure = nodes.paragraph(classes=["atlas-metric-figure"])
+        value, unit = fields.get("value"), fields.get("unit")
+        if value:
+            figure += nodes.strong(value, value, classes=["atlas-metric-value"])
+        if unit:
+            figure += nodes.Text(" ")
+            figure += nodes.inline(unit, unit, classes=["atlas-metric-unit"])
+        rows = field_rows([("As of", fields.get("as_of")), ("Note", fields.get("note"))])
+        parsed = self.parse_content_to_nodes() if self.content else []
+        return [figure, rows, *parsed]
 
 
 def setup_metric(app: Sphinx) -> None:

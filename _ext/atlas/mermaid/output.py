@@ -125,7 +125,7 @@ def _inline(translator, node: rendered_diagram) -> None:  # type: ignore[no-unty
         svg = svg.replace(element_id, f"{element_id}-{seen[key]}")
         element_id = f"{element_id}-{seen[key]}"
     url = _publish_image(translator, key)
-    floor = legible_min_width(svg, atlas_config(translator.builder.app).legible_px)
+    floor = legible_min_width(svg, atlas_config(translator.builder).legible_px)
     # Never shrunk below legible: narrower screens scroll the drawing sideways instead.
     style = f' style="--atlas-legible-width: {floor}px"' if floor else ""
     translator.body.append(
