@@ -144,3 +144,140 @@ def test_long_tables_show_every_row_once_loaded(tmp_path: Path) -> None:
         )
         assert rows.count() == total and rows.last.is_visible()
         browser.close()
+
+
+# --- reader-first pages ---------------------------------------------------------------
+
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+# The smallest label of every diagram, as the reader sees it (font size × the SVG's scale).
+SMALLEST_LABEL_JS = """() => [...document.querySelectorAll('.atlas-diagram-svg svg')].map(svg => {
+  let smallest = Infinity;
+  for (const text of svg.querySelectorAll('text')) {
+    if (!text.textContent.trim()) continue;
+    const m = text.getScreenCTM();
+    const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+    smallest = Math.min(smallest, size);
+  }
+  return smallest;
+})"""
+
+
+def handbook_needs(handbook: Path) -> dict:
+    import json
+
+    data = json.loads((handbook / "needs.json").read_text())
+    return data["versions"][data["current_version"]]["needs"]
+
+
+def first_screen_pages(handbook: Path) -> list[str]:
+    """Every incident page and every system page of a mandatory kind."""
+    from atlas.model import MANDATORY_DIAGRAM_KINDS
+
+    needs = handbook_needs(handbook)
+    pages = {
+        need["docname"]
+        for need in needs.values()
+        if need["type"] == "incident"
+        or (need["type"] == "diagram" and need["kind"] in MANDATORY_DIAGRAM_KINDS)
+    }
+    return sorted(f"{docname}.html" for docname in pages)
+
+
+def test_the_diagram_is_on_the_first_screen(site: str, handbook: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    pages = first_screen_pages(handbook)
+    assert len(pages) >= 15 + 3 * 8
+    late = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport=DESKTOP)
+        for name in pages:
+            page.goto(site + name, wait_until="load")
+            top = page.evaluate(
+                "document.querySelector('.atlas-diagram-svg svg').getBoundingClientRect().top"
+                " + scrollY"
+            )
+            if top >= DESKTOP["height"]:
+                late.append(f"{name}: diagram starts at {top:.0f} px")
+        browser.close()
+    assert late == []
+
+
+def test_every_diagram_label_is_legible_as_shown(site: str, handbook: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    pages = pages_with_diagrams(handbook)
+    small = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        for viewport in (DESKTOP, PHONE):  # the phone may scroll sideways, never shrink
+            page = browser.new_page(viewport=viewport)
+            for name in pages:
+                page.goto(site + name, wait_until="load")
+                for index, size in enumerate(page.evaluate(SMALLEST_LABEL_JS)):
+                    if size < 11 - 1e-6:
+                        small.append(f"{name} #{index} at {viewport['width']} px: {size:.1f} px")
+            page.close()
+        browser.close()
+    assert small == []
+
+
+def test_copy_mermaid_source_and_download_svg(site: str, handbook: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from playwright.sync_api import sync_playwright
+
+    source = handbook_needs(handbook)["DGM-DISCORD-ARCHITECTURE"]["content"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        context = browser.new_context(accept_downloads=True)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.rstrip("/"))
+        page = context.new_page()
+        page.goto(site + "systems/discord/architecture.html", wait_until="load")
+        figure = page.locator(".atlas-diagram-render").first
+        figure.get_by_role("button", name="Copy Mermaid source").click()
+        page.wait_for_function("document.querySelector('.atlas-copy-status').textContent")
+        assert page.evaluate("navigator.clipboard.readText()") == source
+        with page.expect_download() as download:
+            figure.get_by_role("link", name="Download SVG").click()
+        assert download.value.suggested_filename == "DGM-DISCORD-ARCHITECTURE.svg"
+        root = ET.parse(download.value.path()).getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert "Discord" in "".join(root.itertext())
+        browser.close()
+
+
+def test_incident_explorer_filters_live_in_the_url(site: str, handbook: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    incidents = [n for n in handbook_needs(handbook).values() if n["type"] == "incident"]
+    category = "config-change"
+    expected = sorted(n["id"] for n in incidents if n["category"] == category)
+    assert 0 < len(expected) < len(incidents)
+    rows = "table.atlas-faceted tbody tr"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(site + f"incidents/index.html?category={category}", wait_until="load")
+        shown = page.locator(f"{rows}:visible td:first-child code").all_text_contents()
+        assert sorted(shown) == expected
+        categories = page.locator(f"{rows}:visible td:nth-child(7)").all_text_contents()
+        assert set(categories) == {category}
+        # A second facet narrows the list and is written into the address.
+        year = page.locator(f"{rows}:visible td:nth-child(3)").first.text_content()
+        page.select_option("select[name=year]", year)
+        assert f"year={year}" in page.url and f"category={category}" in page.url
+        narrowed = sorted(page.locator(f"{rows}:visible td:first-child code").all_text_contents())
+        again = browser.new_page()
+        again.goto(page.url, wait_until="load")
+        assert sorted(again.locator(f"{rows}:visible td:first-child code").all_text_contents()) == (
+            narrowed
+        )
+        assert again.locator("select[name=category]").input_value() == category
+        # Without JavaScript: the full plain table.
+        plain = browser.new_page(java_script_enabled=False)
+        plain.goto(site + f"incidents/index.html?category={category}", wait_until="load")
+        assert plain.locator(f"{rows}:visible").count() == len(incidents)
+        browser.close()
