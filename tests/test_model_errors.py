@@ -87,9 +87,9 @@ def test_the_rest_still_builds(broken: SphinxTestApp) -> None:
     assert page.find(id="SRC-NO-PUBLISHER")
     script = page.find(id="SRC-SCRIPT")
     assert script and not script.find("a", href=re.compile("javascript"))
-    # An id without its prefix is not registered, but its card is still there.
-    titles = [t.get_text() for t in page.select(".atlas-card-title strong")]
-    assert "Missing prefix" in titles
+    # An id without its prefix is not registered, but its figure is still listed.
+    figures = [row.td.p.get_text() for row in page.select("table.atlas-figures tbody tr")]
+    assert "Missing prefix" in figures
     data = json.loads((Path(broken.outdir) / "needs.json").read_text())
     needs = data["versions"][data["current_version"]]["needs"]
     assert needs["SRC-NO-PUBLISHER"]["publisher"] is None

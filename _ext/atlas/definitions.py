@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
 from .cards import badge, level_badge
-from .nodes import need_reference
+from .nodes import gate_badges, need_reference
 
 SECTION_TITLE = "Figures and sources"
 SECTION_ID = "figures-and-sources"
@@ -40,7 +40,8 @@ def _source_links(ids: list[str]) -> list[nodes.Node]:
     for index, source_id in enumerate(ids):
         if index:
             parts.append(nodes.Text("; "))
-        parts.append(need_reference("", role="src", target=source_id))
+        # A dead or mistyped link was reported where the metric names it.
+        parts.append(need_reference("", role="src", target=source_id, reported=True))
     return parts
 
 
@@ -62,7 +63,10 @@ def _figure_row(item: defined_entry) -> nodes.row:
     level = [level_badge(item.get("validation"))]
     if item.get("historical"):
         level.append(badge("historical", "secondary", "About a past event: never goes stale"))
-    row += _cell(*(part for part in level if part is not None))
+    levels = _cell(*(part for part in level if part is not None))
+    if item["need_id"]:  # a stale flag, known once the gates have run
+        levels += gate_badges(need_id=item["need_id"], compact=True)
+    row += levels
     row += _cell(*_source_links(item.get("sources") or []))
     return row
 

@@ -64,9 +64,9 @@ def missing(need_id: str) -> nodes.inline:
 def _resolve_reference(app: Sphinx, node: need_reference, docname: str, needs) -> nodes.Node:
     target, role = node["target"], node["role"]
     need = needs.get(target)
-    if need is None and node.get("reported"):
-        return missing(target)
     wanted = ROLE_TYPES[role] or (need["type"] if need is not None else "entry")
+    if node.get("reported") and (need is None or need["type"] != wanted):
+        return missing(target)
     if need is None or need["type"] != wanted:
         found = f"is a {need['type']}" if need is not None else "is not defined anywhere"
         prefix = KINDS[wanted].prefix if wanted in KINDS else ""

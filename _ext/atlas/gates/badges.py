@@ -59,11 +59,21 @@ def badge_row(need) -> list[nodes.Node]:  # type: ignore[no-untyped-def]
     return result
 
 
+def stale_mark(need) -> list[nodes.Node]:  # type: ignore[no-untyped-def]
+    """The figures table's compact row: only what the level cell lacks (a stale flag)."""
+    if not need["stale"]:
+        return []
+    row = nodes.paragraph(classes=["atlas-gates"])
+    row += badge("stale", "warning", "A current-state figure older than the freshness limit")
+    return [row]
+
+
 def resolve_badges(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     needs = SphinxNeedsData(app.env).get_needs_view()
     for node in list(doctree.findall(gate_badges)):
         need = needs.get(node["need_id"])
-        node.replace_self(badge_row(need) if need is not None else [])
+        render = stale_mark if node.get("compact") else badge_row
+        node.replace_self(render(need) if need is not None else [])
 
 
 def setup_badges(app: Sphinx) -> None:
