@@ -182,7 +182,9 @@ def test_unfilled_scaffold_fails_with_each_placeholder_at_its_line(tmp_path: Pat
         if need_id != "-":
             assert need_id in Path(file).read_text()
     located = {(Path(f).name, line, i) for f, line, i in found}
-    assert ("acme-2025-03-04.md", 5, "SRC-ACME-2025-03-04-POSTMORTEM") in located
+    incident = (root / "incidents" / "acme-2025-03-04.md").read_text().splitlines()
+    source = incident.index("```{source} <FILL: the title: what it is, in a few words>")
+    assert ("acme-2025-03-04.md", source + 1, "SRC-ACME-2025-03-04-POSTMORTEM") in located
     # An unfilled entry is registered, with failing gates, not judged on its placeholders.
     needs = json.loads((Path(app.outdir) / "needs.json").read_text())
     registry = next(iter(needs["versions"].values()))["needs"]

@@ -66,7 +66,7 @@ def test_broken_diagram_is_located_and_shown(built: SphinxTestApp) -> None:
     located = [w for w in warnings if "atlas.mermaid" in w]
     assert len(located) == 1
     assert re.search(
-        r"index\.md:46: WARNING: DGM-BROKEN: Mermaid cannot render the diagram: ", located[0]
+        r"index\.md:42: WARNING: DGM-BROKEN: Mermaid cannot render the diagram: ", located[0]
     )
     assert "Expecting" in located[0]
     box = page(built, "index").select_one(".atlas-diagram-error")

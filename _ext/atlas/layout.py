@@ -19,6 +19,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx_needs.nodes import Need
+from sphinxcontrib.mermaid import mermaid
 
 from .model import MANDATORY_DIAGRAM_KINDS
 from .problems import report
@@ -35,6 +36,15 @@ class incident_glance(nodes.container):
 
 def is_diagram_card(node: nodes.Node) -> bool:
     return isinstance(node, nodes.container) and "atlas-diagram" in node.get("classes", [])
+
+
+def is_drawing(block: nodes.Node) -> bool:
+    """A diagram of any kind: an Atlas diagram card or a plain Mermaid block."""
+    if isinstance(block, mermaid) or is_diagram_card(block):
+        return True
+    return isinstance(block, nodes.Element) and any(
+        True for _ in block.findall(lambda n: isinstance(n, mermaid) or is_diagram_card(n))
+    )
 
 
 def _blocks(node: nodes.Element) -> Iterator[nodes.Node]:
@@ -66,8 +76,8 @@ def in_the_way(document: nodes.document, diagram: nodes.Node) -> list[str]:
     lead_seen = False
     headings = 0
     for block in _blocks(document):
-        if block is diagram or diagram in block.findall(include_self=False):
-            break
+        if block is diagram or is_drawing(block):
+            break  # the reader meets a picture here
         if isinstance(block, nodes.title):
             headings += 1
             if headings > 2:  # the page title and one heading over the diagram
