@@ -42,7 +42,9 @@ MERMAID_CONFIG: dict[str, Any] = {
     "securityLevel": "strict",
     # Labels as SVG <text>, not <foreignObject>: PDF and EPUB renderers drop the latter.
     "htmlLabels": False,
-    "flowchart": {"htmlLabels": False},
+    # Tighter than Mermaid's defaults (50/50/15): a drawing that fits the text column keeps its
+    # labels legible (the visual gate's legibility rule); ranks stay far enough apart to read.
+    "flowchart": {"htmlLabels": False, "nodeSpacing": 20, "rankSpacing": 44, "padding": 8},
     # The same input gives the same bytes.
     "deterministicIds": True,
     "theme": "base",
