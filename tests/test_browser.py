@@ -281,3 +281,44 @@ def test_incident_explorer_filters_live_in_the_url(site: str, handbook: Path) ->
         plain.goto(site + f"incidents/index.html?category={category}", wait_until="load")
         assert plain.locator(f"{rows}:visible").count() == len(incidents)
         browser.close()
+
+
+# --- accessibility --------------------------------------------------------------------
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations
+  .map(v => `${v.id} (${v.impact}): `
+    + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; '))"""
+
+
+def one_page_of_every_kind(handbook: Path) -> list[str]:
+    """The landing page, a system overview and a system diagram page, an incident, a playbook,
+    the incident explorer, the guides, and every review page."""
+    pages = ["index.html", "systems/discord/index.html", "systems/discord/architecture.html"]
+    pages += ["incidents/discord-2022-03-08.html", "playbooks/database-failover.html"]
+    pages += ["incidents/index.html", "authoring.html", "contributing.html", "glossary.html"]
+    pages += sorted(str(p.relative_to(handbook)) for p in (handbook / "review").glob("*.html"))
+    return pages
+
+
+def test_every_kind_of_page_passes_axe_in_light_and_dark_mode(site: str, handbook: Path) -> None:
+    """axe-core (pinned in package.json, read from node_modules) finds no WCAG 2 A/AA violation."""
+    from playwright.sync_api import sync_playwright
+
+    assert AXE.is_file(), "axe-core is installed by npm ci (package.json)"
+    script = AXE.read_text()
+    pages = one_page_of_every_kind(handbook)
+    assert len(pages) >= 12
+    found = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        for mode in ("light", "dark"):
+            page = browser.new_page(viewport=DESKTOP, color_scheme=mode)
+            for name in pages:
+                page.goto(site + name, wait_until="load")
+                page.evaluate(f"document.body.dataset.theme = '{mode}'")  # furo's theme switch
+                page.add_script_tag(content=script)
+                found += [f"{name} ({mode}): {v}" for v in page.evaluate(AXE_RUN)]
+            page.close()
+        browser.close()
+    assert found == []

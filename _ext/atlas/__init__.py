@@ -11,6 +11,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .accessibility import setup_accessibility
 from .config import setup_config
 from .consistency import setup_consistency
 from .definitions import setup_definitions
@@ -64,4 +65,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_epub(app)
     setup_pdf(app)
     setup_navigation(app)
+    setup_accessibility(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
