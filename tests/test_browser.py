@@ -322,3 +322,58 @@ def test_every_kind_of_page_passes_axe_in_light_and_dark_mode(site: str, handboo
             page.close()
         browser.close()
     assert found == []
+
+
+INTERACTIVE = (
+    "th.atlas-sort, input.atlas-filter, select.atlas-facet, button.atlas-copy-source,"
+    " .atlas-diagram-tools a, .atlas-diagram-source summary, .atlas-glance a,"
+    " button.theme-toggle"
+)
+TAB_STEP_JS = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+    || style.boxShadow !== 'none';
+  if (!el.dataset.atlasSeen) el.dataset.atlasSeen = ring ? 'ring' : 'no-ring';
+  return el === document.body ? null : el.tagName;
+}"""
+
+
+def test_keyboard_reaches_every_control_with_a_visible_focus_ring(site: str) -> None:
+    """Tab through one page of each kind: every control is reached and shows where it is;
+    a sortable header sorts with the keyboard."""
+    from playwright.sync_api import sync_playwright
+
+    pages = [
+        "incidents/discord-2022-03-08.html",
+        "systems/discord/architecture.html",
+        "incidents/index.html",
+        "review/diagrams.html",
+        "playbooks/database-failover.html",
+    ]
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport=DESKTOP)
+        for name in pages:
+            page.goto(site + name, wait_until="load")
+            controls = page.locator(INTERACTIVE)
+            assert controls.count() > 0, name
+            for _ in range(controls.count() + 400):  # the sidebar's links come first
+                page.keyboard.press("Tab")
+                page.evaluate(TAB_STEP_JS)
+            seen = page.evaluate(
+                f"[...document.querySelectorAll({INTERACTIVE!r})]"
+                ".filter(el => el.getClientRects().length)"  # shown at this width
+                ".map(el => [el.outerHTML.slice(0, 80), el.dataset.atlasSeen || 'never'])"
+            )
+            problems += [f"{name}: {html} ({how})" for html, how in seen if how != "ring"]
+        # Sorting from the keyboard.
+        page.goto(site + "review/diagrams.html", wait_until="load")
+        header = page.locator("table.atlas-sortable th.atlas-sort").first
+        header.focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")
+        assert header.get_attribute("aria-sort") == "descending"
+        browser.close()
+    assert problems == []

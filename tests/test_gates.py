@@ -35,6 +35,7 @@ EXPECTED_FIELDS = {
     "DGM-G-NOPLAYBOOK": ("pass", "pass", "pending", "fail", False),
     "PBK-G-VAGUE": ("pass", None, None, "fail", False),
     "MET-G-LEVEL": ("fail", None, None, None, False),
+    "DGM-G-LOWCONTRAST": ("pass", "fail", "pending", "pending", False),
 }
 
 # (line in failing.md, need id, rule, fragment): one warning per failing machine check.
@@ -55,6 +56,7 @@ EXPECTED_WARNINGS = [
     (173, "SRC-G-INCOMPLETE", "field", "required field ':publisher:' is missing"),
     (181, "MET-G-LEVEL", "validation", "two or more publishers"),
     (190, "INC-G-ORPHAN", "gate", "links no playbook"),
+    (207, "DGM-G-LOWCONTRAST", "gate", "the label 'Pale box' has 1.1:1 contrast against its fill"),
 ]
 
 

@@ -81,6 +81,17 @@ class RenderedDiagram:
         return (width, font) if width > 0 and font > 0 else None
 
     @property
+    def contrast(self) -> tuple[float, str] | None:
+        """(worst label-on-fill contrast ratio, that label) as measured when it was rendered."""
+        if self.root is None or not self.root.get("data-atlas-contrast"):
+            return None
+        try:
+            ratio = float(self.root.get("data-atlas-contrast", 0))
+        except ValueError:
+            return None
+        return (ratio, self.root.get("data-atlas-worst", "")) if ratio > 0 else None
+
+    @property
     def labels(self) -> list[str]:
         """Every piece of text drawn in the diagram."""
         if self.root is None:

@@ -111,10 +111,36 @@ def legible_as_shown(ctx: GateContext) -> Iterator[Finding]:
         )
 
 
+#: WCAG 2 AA for normal text.
+CONTRAST_AA = 4.5
+
+
+def labels_contrast(ctx: GateContext) -> Iterator[Finding]:
+    """Every node's label must stand out from its fill (measured in the rendered SVG)."""
+    measured = ctx.rendered.contrast if ctx.rendered else None
+    if measured is None or measured[0] >= CONTRAST_AA:
+        return
+    ratio, label = measured
+    yield Finding(
+        f"the label '{label}' has {ratio:.1f}:1 contrast against its fill "
+        f"(WCAG AA needs {CONTRAST_AA}:1)",
+        "give the node a plane class (the theme sets a readable label colour), or set its "
+        "classDef's color: to dark text (#1b1f24) on light or bright fills, #fff on dark ones",
+    )
+
+
 GATE = Gate(
     field="gate_visual",
     title="Visual consistency",
     applies=lambda ctx: ctx.need["type"] == "diagram",
-    rules=(parses, uses_the_planes, labels_latency, accessible, legible, legible_as_shown),
+    rules=(
+        parses,
+        uses_the_planes,
+        labels_latency,
+        accessible,
+        legible,
+        legible_as_shown,
+        labels_contrast,
+    ),
     precondition=not_rendered,
 )

@@ -8,6 +8,7 @@ The browser is Debian's ``chromium`` driven by Playwright; it is never downloade
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import shutil
 import time
@@ -30,7 +31,7 @@ CHROMIUM_FLAGS = [
 
 # Runs in the page: a chunk of diagrams, each its SVG (with its drawing width and smallest
 # label size, measured as laid out) or Mermaid's error with its location.
-RENDER_JS = """
+RENDER_JS = r"""
 async ([chunk, config]) => {
   const measure = (svg) => {
     const holder = document.createElement('div');
@@ -43,9 +44,32 @@ async ([chunk, config]) => {
       if (!text.textContent.trim()) continue;
       font = Math.min(font, parseFloat(getComputedStyle(text).fontSize));
     }
+    // The worst WCAG contrast between a node's label and the fill behind it.
+    const rgb = (css) => (css.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map(c => c / 255)
+      .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+      .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    let contrast = Infinity, worst = '';
+    for (const node of root.querySelectorAll('g.node')) {
+      const shape = node.querySelector('rect, polygon, path, circle, ellipse');
+      const text = node.querySelector('text');
+      if (!shape || !text || !text.textContent.trim()) continue;
+      const fill = getComputedStyle(shape).fill, ink = getComputedStyle(text).fill;
+      if (!fill.startsWith('rgb') || !ink.startsWith('rgb')) continue;
+      const [hi, lo] = [lum(rgb(fill)), lum(rgb(ink))].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < contrast) {
+        contrast = ratio;  // its words, which Mermaid puts in one <tspan> each
+        const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+        const words = [];
+        while (walker.nextNode()) words.push(walker.currentNode.textContent);
+        worst = words.join(' ').replace(/\s+/g, ' ').trim();
+      }
+    }
     holder.remove();
     return {width: box ? box.width : 0, height: box ? box.height : 0,
-            font: Number.isFinite(font) ? font : 0};
+            font: Number.isFinite(font) ? font : 0,
+            contrast: Number.isFinite(contrast) ? contrast : 0, worst};
   };
   const answers = [];
   for (const [id, code] of chunk) {
@@ -76,12 +100,15 @@ ROOT_TAG = re.compile(r"<svg\b")
 
 
 def with_geometry(svg: str, geometry: dict[str, float]) -> str:
-    """The SVG with its measured drawing size and smallest label size on the root element,
-    so the page and the legibility gate read them without a browser."""
+    """The SVG with its measured drawing size, smallest label size and worst label contrast
+    (and that label) on the root element, so the page and the gates read them without a
+    browser."""
     attributes = "".join(
         f' data-atlas-{name}="{round(float(geometry.get(name) or 0), 2)}"'
-        for name in ("width", "height", "font")
+        for name in ("width", "height", "font", "contrast")
     )
+    worst = html.escape(str(geometry.get("worst") or ""))
+    attributes += f' data-atlas-worst="{worst}"'
     return ROOT_TAG.sub("<svg" + attributes, svg, count=1)
 
 

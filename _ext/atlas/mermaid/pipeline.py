@@ -89,6 +89,23 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     _records(app.env)[app.env.docname] = found
 
 
+def render_recipe(app: Sphinx) -> str:
+    """What every diagram's key rests on besides its source: Mermaid's version, the
+    configuration and Atlas's render format (the key of an empty diagram captures all three)."""
+    return diagram_key(mermaid_version(mermaid_dist(app)), "")
+
+
+def stale_keys(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:  # type: ignore[no-untyped-def]
+    """env-get-outdated: when the recipe changed (a new Mermaid, another configuration or
+    render format), every page with a diagram is read again, so its keys are current."""
+    recipe = render_recipe(app)
+    previous = getattr(env, "atlas_render_recipe", None)
+    env.atlas_render_recipe = recipe  # type: ignore[attr-defined]
+    if previous == recipe:
+        return []
+    return [docname for docname, found in _records(env).items() if found]
+
+
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _records(env).pop(docname, None)
 
@@ -209,5 +226,6 @@ def setup_pipeline(app: Sphinx) -> None:
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
+    app.connect("env-get-outdated", stale_keys)
     # Once every page is read, before the gates (410) judge the rendered diagrams.
     app.connect("env-get-updated", render_missing, priority=400)

@@ -70,7 +70,7 @@ def mermaid_version(dist: Path) -> str:
 
 
 #: What Atlas adds to Mermaid's SVG (the measured geometry); bumped when that changes.
-RENDER_FORMAT = "2"
+RENDER_FORMAT = "3"
 
 
 def diagram_key(version: str, source: str, config: dict[str, Any] = MERMAID_CONFIG) -> str:

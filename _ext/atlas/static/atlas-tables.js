@@ -127,7 +127,9 @@
         header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
       }
       header.addEventListener("click", sort);
-      header.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+      header.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
+      });
     });
     if (faceted) apply();
   }
