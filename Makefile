@@ -33,7 +33,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 HTML_DEBIAN := chromium:chromium graphviz:dot
 TEST_DEBIAN := $(HTML_DEBIAN) epubcheck:epubcheck poppler-utils:pdftoppm
 
-.PHONY: help html check test pdf epub all serve clean bench lint deps test-deps new
+.PHONY: help html check test pdf epub all serve clean bench lint deps test-deps new linkcheck
 
 help: ## Show this help
 	@echo "Atlas handbook — make targets:"
@@ -76,6 +76,12 @@ html: deps ## Build the HTML site into _build/html (incremental)
 
 check: deps ## Strict build: fails on any warning, then lists every problem grouped by file
 	$(SPHINX) -b html -d $(BUILDDIR)/doctrees/check -E -W --keep-going -n $(SPHINXOPTS) $(BUILDDIR)/check
+
+linkcheck: deps ## Check every source address (needs the internet); report on review/links.html
+	status=0; $(SPHINX) -b linkcheck -d $(BUILDDIR)/doctrees/linkcheck $(SPHINXOPTS) \
+		$(BUILDDIR)/linkcheck || status=$$?; \
+	$(MAKE) --no-print-directory html; \
+	echo "Dead, moved and timed-out sources: $(BUILDDIR)/html/review/links.html"; exit $$status
 
 new: deps ## Scaffold an entry: make new KIND=incident ID=INC-… TITLE="…" [ARGS="--system SYS-…"]
 	@test -n "$(KIND)" -a -n "$(ID)" || { $(BIN)/atlas new --help; exit 2; }

@@ -27,7 +27,7 @@ EXPECTED_FIELDS = {
     "DGM-G-LOOSE": ("pass", "fail", "pending", "pending", False),
     "DGM-G-NOSLO": ("pass", "fail", "pending", "pending", False),
     "DGM-G-NOACC": ("pass", "fail", "pending", "pending", False),
-    "DGM-G-BIG": ("pass", "fail", "pending", "pending", False),
+    "DGM-G-BIG": ("pass", "pass", "fail", "pending", False),
     "DGM-G-BROKEN": ("pass", "fail", "pending", "pending", False),
     "DGM-G-ACRONYM": ("pass", "pass", "fail", "pending", False),
     "DGM-G-NODIR": ("pass", "pass", "fail", "pending", False),
@@ -40,23 +40,26 @@ EXPECTED_FIELDS = {
 
 # (line in failing.md, need id, rule, fragment): one warning per failing machine check.
 EXPECTED_WARNINGS = [
-    (39, "DGM-G-NOPLANES", "gate", "node(s) in no plane: Web, App"),
-    (39, "DGM-G-NOPLANES", "gate", "missing or wrongly coloured: edge, service, state, control"),
-    (50, "DGM-G-LOOSE", "gate", "node(s) in no plane: Database"),
-    (66, "DGM-G-NOSLO", "gate", "no edge carries a latency or SLO label"),
-    (78, "DGM-G-NOACC", "gate", "no text for screen readers"),
-    (88, "DGM-G-BIG", "gate", "7 nodes (limit 6)"),
-    (107, "DGM-G-BROKEN", "mermaid", "Mermaid cannot render the diagram"),
-    (110, "DGM-G-ACRONYM", "gate", "acronym(s) not in the glossary: TLS"),
-    (121, "DGM-G-NODIR", "gate", "the flowchart declares no direction"),
-    (146, "DGM-G-NOPLAYBOOK", "gate", "links no playbook"),
-    (163, "PBK-G-VAGUE", "gate", "has no numbered steps"),
-    (163, "PBK-G-VAGUE", "gate", "has no rollback"),
-    (163, "PBK-G-VAGUE", "gate", "has no verification"),
-    (173, "SRC-G-INCOMPLETE", "field", "required field ':publisher:' is missing"),
-    (181, "MET-G-LEVEL", "validation", "two or more publishers"),
-    (190, "INC-G-ORPHAN", "gate", "links no playbook"),
-    (207, "DGM-G-LOWCONTRAST", "gate", "the label 'Pale box' has 1.1:1 contrast against its fill"),
+    (40, "DGM-G-NOPLANES", "gate", "node(s) in no plane: Web, App"),
+    (40, "DGM-G-NOPLANES", "gate", "missing or wrongly coloured: edge, service, state, control"),
+    (51, "DGM-G-LOOSE", "gate", "node(s) in no plane: Database"),
+    (67, "DGM-G-NOSLO", "gate", "no edge carries a latency or SLO label"),
+    (79, "DGM-G-NOACC", "gate", "no text for screen readers"),
+    (89, "DGM-G-BIG", "gate", "Learning efficiency: 7 nodes (limit 6)"),
+    (108, "DGM-G-BROKEN", "mermaid", "Mermaid cannot render the diagram"),
+    (111, "DGM-G-ACRONYM", "gate", "acronym(s) not in the glossary: TLS"),
+    (122, "DGM-G-NODIR", "gate", "the flowchart declares no direction"),
+    (147, "DGM-G-NOPLAYBOOK", "gate", "links no playbook"),
+    (147, "DGM-G-NOPLAYBOOK", "gate", "names no signal that shows the failure"),
+    (164, "PBK-G-VAGUE", "field", "has no {first-checks} block"),
+    (164, "PBK-G-VAGUE", "field", "has no {signals} block"),
+    (164, "PBK-G-VAGUE", "gate", "has no numbered steps"),
+    (164, "PBK-G-VAGUE", "gate", "has no rollback"),
+    (164, "PBK-G-VAGUE", "gate", "has no verification"),
+    (174, "SRC-G-INCOMPLETE", "field", "required field ':publisher:' is missing"),
+    (182, "MET-G-LEVEL", "validation", "two independent sources; found 1 source"),
+    (192, "INC-G-ORPHAN", "gate", "links no playbook"),
+    (209, "DGM-G-LOWCONTRAST", "gate", "the label 'Pale box' has 1.1:1 contrast against its fill"),
 ]
 
 
@@ -90,12 +93,12 @@ def test_gate_notes_say_why(gates: SphinxTestApp) -> None:
     needs = registry(gates)
     assert needs["DGM-G-ARCH"]["gate_notes"] is None
     assert (
-        "Learning efficiency: waiting for a reviewer (:review_learning:)"
+        "Learning efficiency: checks pass; waiting for a reviewer (:review_learning:)"
         in (needs["DGM-G-DOMAINS"]["gate_notes"])
     )
     assert "Ada Reviewer declared it failed" in needs["DGM-G-REJECTED"]["gate_notes"]
     assert (
-        "Production reality: validation B needs sources from two or more publishers"
+        "Production reality: validation B needs two independent sources"
         in (needs["MET-G-LEVEL"]["gate_notes"])
     )
 
@@ -123,13 +126,17 @@ def test_badge_row_under_each_diagram(gates: SphinxTestApp) -> None:
     assert passing["✓ Visual"] == "Visual consistency: pass"
     failing = badges(gates, "failing", "DGM-G-NOSLO")
     assert failing["✗ Visual"].startswith("Visual consistency: fail — no edge carries a latency")
-    assert failing["… Learning"].startswith("Learning efficiency: pending — waiting for a reviewer")
+    assert failing["Learning: checks ✓ · review pending"].startswith(
+        "Learning efficiency: pending — checks pass; waiting for a reviewer"
+    )
     stale = badges(gates, "failing", "DGM-G-STALE")
     assert "stale" in stale
     assert "stale" in badges(gates, "failing", "MET-G-STALE")
     html = BeautifulSoup((Path(gates.outdir) / "failing.html").read_text(), "html.parser")
     notes = html.find(id="PBK-G-VAGUE").select(".atlas-gate-notes li")
     assert [n.get_text() for n in notes] == [
+        "3 AM test (fail): has no {signals} block",
+        "3 AM test (fail): has no {first-checks} block",
         "3 AM test (fail): has no numbered steps",
         "3 AM test (fail): has no verification",
         "3 AM test (fail): has no rollback",

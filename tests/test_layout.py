@@ -1,5 +1,5 @@
 """Reader-first pages: figures and sources at the end, the incident at a glance, the diagram
-first (with a make-check rule), and the legibility rule of the visual gate (test-layout)."""
+first (with a make-check rule), and the legibility rule of the learning gate (test-layout)."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def test_a_diagram_off_the_first_screen_is_one_located_warning(layout: SphinxTes
         assert "Fix: put the diagram right after the page title and a lead" in text
 
 
-def test_a_diagram_too_wide_to_read_fails_the_visual_gate(layout: SphinxTestApp) -> None:
+def test_a_diagram_too_wide_to_read_fails_the_learning_gate(layout: SphinxTestApp) -> None:
     gate = [w for w in located_warnings(layout) if w[2] == "DGM-L-WIDE"]
     assert len(gate) == 1
     name, line, _, rule, text = gate[0]
@@ -113,8 +113,8 @@ def test_a_diagram_too_wide_to_read_fails_the_visual_gate(layout: SphinxTestApp)
     assert "legible needs at least 11 px" in text
     assert "Fix: lay it out top-down ('flowchart TD'), shorten the labels, or split it" in text
     registry = needs(layout)
-    assert registry["DGM-L-WIDE"]["gate_visual"] == "fail"
-    assert registry["DGM-L-CASCADE"]["gate_visual"] == "pass"
+    assert registry["DGM-L-WIDE"]["gate_learning_checks"] == "fail"
+    assert registry["DGM-L-CASCADE"]["gate_learning_checks"] == "pass"
     # Nothing else on these pages is wrong.
     assert {w[2] for w in located_warnings(layout)} == {
         "DGM-L-BURIED",

@@ -186,5 +186,8 @@ def test_playbook_card(model: SphinxTestApp) -> None:
     box = card(html(model, "entries"), "PBK-EX-RESTORE")
     badges = [b.get_text() for b in box.select(".atlas-card-header .atlas-badge")]
     assert badges == ["Level C", "RTO 30m"]
-    assert next(li.get_text() for li in box.select("ol li")) == "Drain the node."
+    steps = box.select(":scope ol:not(.atlas-response ol) > li")
+    assert steps[0].get_text() == "Drain the node with nodetool drain."
+    assert box.select_one(".atlas-signals li code").get_text() == "nodetool status"
+    assert box.select_one(".atlas-first-checks p.rubric").get_text() == "First checks"
     assert footer_links(box)["Mitigates"] == ["INC-EX-OUTAGE"]

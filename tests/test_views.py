@@ -49,7 +49,7 @@ def test_traceability_matrix(review: SphinxTestApp) -> None:
         "Reality", "Visual", "Learning", "3 AM", "Stale",
     ]  # fmt: skip
     rows = rows_by_id(matrix)
-    assert len(rows) == 13
+    assert len(rows) == 14
     assert rows["DGM-G-ARCH"][2:] == [
         "SYS-G", "architecture", "A", "SRC-G-OK", "pass", "pass", "pass", "pass", "—",
     ]  # fmt: skip
@@ -109,11 +109,16 @@ def test_dashboard_counts(review: SphinxTestApp) -> None:
     found = tables(Path(review.outdir))
     entries = dict((row[0], row[1]) for row in found["Entries"][1:])
     assert entries == {
-        "Source": "4", "System": "1", "Metric": "4", "Diagram": "13",
+        "Source": "4", "System": "1", "Metric": "4", "Diagram": "14",
         "Incident": "2", "Playbook": "2",
     }  # fmt: skip
     gates = rows_by_id(found["Gate outcomes"])
-    assert gates["Visual consistency"] == ["Visual consistency", "7", "6", "0", "54 %"]
+    assert gates["Visual consistency"] == [
+        "Visual consistency", "8", "6", "0", "57 %", "8", "6", "0",
+    ]  # fmt: skip
+    # Learning: one failed by its reviewer, the pending ones all pass their checks.
+    learning = gates["Learning efficiency"]
+    assert learning[7] == learning[3], "every pending learning verdict waits for a reviewer"
     progress = rows_by_id(found["Progress against the roadmap"])
     assert progress["incidents"] == ["incidents", "2", "100", "2 %"]
 
@@ -121,7 +126,7 @@ def test_dashboard_counts(review: SphinxTestApp) -> None:
 def test_matrices_are_downloadable_as_csv(review: SphinxTestApp) -> None:
     outdir = Path(review.outdir)
     rows = list(csv.reader(io.StringIO((outdir / "diagrams.csv").read_text())))
-    assert rows[0][0] == "Diagram" and len(rows) == 14
+    assert rows[0][0] == "Diagram" and len(rows) == 15
     arch = next(r for r in rows if r[0] == "DGM-G-ARCH")
     assert arch[5] == "SRC-G-OK" and arch[6:10] == ["pass"] * 4
     for name in ("coverage.csv", "sources.csv", "incidents.csv", "stale.csv"):
@@ -162,7 +167,7 @@ def test_views_and_backlinks_are_never_stale(tmp_path: Path) -> None:
     build(srcdir)
     found = tables(outdir)
     assert rows_by_id(found["Diagram traceability matrix"])["DGM-G-ARCH"][9] == "pending"
-    assert rows_by_id(found["Gate outcomes"])["3 AM test"][1:4] == ["1", "3", "13"]
+    assert rows_by_id(found["Gate outcomes"])["3 AM test"][1:4] == ["1", "3", "14"]
     assert needtable_cell(outdir) == "pending", "sphinx-needs' own tables are refreshed too"
 
     # 2. A link moves to a source defined on another page.
@@ -273,6 +278,8 @@ def test_each_view_declares_every_field_it_reads(review: SphinxTestApp) -> None:
         "staleness",
         "dashboard",
         "incident-explorer",
+        "figures",
+        "link-health",
     }
     for name, view in VIEWS.items():
         reads: set[str] = set()

@@ -45,7 +45,14 @@ class AtlasConfig:
     )
     max_nodes: int = field(
         default=30,
-        metadata={"doc": "Most nodes a diagram may have and stay legible (visual gate)."},
+        metadata={"doc": "Most nodes a diagram may have and stay legible (learning gate)."},
+    )
+    max_label_chars: int = field(
+        default=90,
+        metadata={
+            "doc": "Longest node label, in characters, before it reads as a paragraph "
+            "(learning gate): move the detail into the caption or the prose."
+        },
     )
     diagram_width: int = field(
         default=718,
@@ -85,6 +92,13 @@ class AtlasConfig:
             "playbooks": 10,
         },
         metadata={"doc": "The roadmap's targets the dashboard measures progress against."},
+    )
+    linkcheck_report: str = field(
+        default="_build/linkcheck/output.json",
+        metadata={
+            "doc": "The output.json of Sphinx's linkcheck builder (`make linkcheck`) that the "
+            "link-health review page reports on."
+        },
     )
     downloads_dir: str = field(
         default="_build/downloads",

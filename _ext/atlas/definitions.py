@@ -17,6 +17,7 @@ from sphinx.transforms import SphinxTransform
 
 from .cards import badge, level_badge
 from .nodes import gate_badges, need_reference
+from .quantities import figure_text
 
 SECTION_TITLE = "Figures and sources"
 SECTION_ID = "figures-and-sources"
@@ -53,11 +54,16 @@ def _figure_row(item: defined_entry) -> nodes.row:
         what += nodes.paragraph(
             "", "", nodes.literal(item["need_id"], item["need_id"]), classes=["atlas-def-id"]
         )
+    if item.get("locator"):
+        where = nodes.paragraph(classes=["atlas-def-locator"])
+        where += nodes.emphasis("Where: ", "Where: ")
+        where += nodes.Text(item["locator"])
+        what += where
     if item.get("note"):
         what += nodes.paragraph(item["note"], item["note"], classes=["atlas-def-note"])
     what.extend(item.children)  # the directive's own text, if any
     row += what
-    value = " ".join(part for part in (item.get("value"), item.get("unit")) if part)
+    value = figure_text(item.get("value"), item.get("unit"), item.get("qualifier"))
     row += _cell(nodes.strong(value, value, classes=["atlas-metric-value"]))
     row += _cell(nodes.Text(item.get("as_of") or ""))
     level = [level_badge(item.get("validation"))]
@@ -103,8 +109,24 @@ def _source_item(item: defined_entry) -> nodes.list_item:
         head += nodes.Text(" ")
         head += nodes.literal(item["need_id"], item["need_id"], classes=["atlas-def-id"])
     entry += head
+    if copy := _copy_read(item):
+        entry += copy
     entry.extend(item.children)  # how it was read
     return entry
+
+
+def _copy_read(item: defined_entry) -> nodes.paragraph | None:
+    """What was actually read, when it is not the document at the URL itself."""
+    parts: list[nodes.Node] = []
+    if via := item.get("read_via"):
+        parts += [nodes.Text("Read through a copy: "), nodes.reference(via, via, refuri=via)]
+    originals = item.get("derived_from") or []
+    if originals:
+        parts.append(nodes.Text(". Retells " if parts else "Retells "))
+        for index, original in enumerate(originals):
+            parts += [nodes.Text("; ")] if index else []
+            parts.append(need_reference("", role="src", target=original, reported=True))
+    return nodes.paragraph("", "", *parts, classes=["atlas-def-copy"]) if parts else None
 
 
 def sources_list(items: list[defined_entry]) -> nodes.bullet_list:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .quantities import QUALIFIERS, VALUE_PATTERN
+
 DATE = {"type": "string", "format": "date"}
 UTC_DATETIME = {
     "type": "string",
@@ -143,8 +145,21 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec(
             "value",
             "value",
-            {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
-            "write a plain number such as 1.2 and put the scale in :unit:",
+            {"type": "string", "pattern": VALUE_PATTERN},
+            "write a plain number such as 1.2, or a range such as 40–125, and put the scale "
+            "in :unit: and words such as 'about' in :qualifier:",
+        ),
+        FieldSpec(
+            "qualifier",
+            "qualifier",
+            {"type": "string", "enum": list(QUALIFIERS)},
+            "use the source's own qualifier",
+        ),
+        _text(
+            "locator",
+            "locator",
+            "say where in the source the figure stands: a section heading, a timeline entry, "
+            "a page or slide, a video time",
         ),
         _text("unit", "unit", "give the unit, e.g. million msg/s"),
         FieldSpec("as_of", "as of", DATE, "write the date the figure was true as YYYY-MM-DD"),
@@ -157,6 +172,22 @@ FIELDS: dict[str, FieldSpec] = {
             flag=True,
         ),
         _text("note", "note"),
+        _text(
+            "first_hand",
+            "first-hand for",
+            "name the organisation(s) whose own publication this is, comma-separated",
+        ),
+        FieldSpec(
+            "read_via",
+            "read via",
+            {"type": "string", "pattern": r"^https?://[^\s<>\"'`]+$"},
+            "give the http:// or https:// address of the copy that was read",
+        ),
+        _text(
+            "signal",
+            "signal",
+            "name what shows this failure to a responder: an error message, metric or alert",
+        ),
         _text("caption", "caption"),
         _text("alt", "text alternative", "describe the diagram in one sentence"),
         FieldSpec(
@@ -200,7 +231,19 @@ FIELDS: dict[str, FieldSpec] = {
                 ("gate_3am", "3 AM test"),
             )
         ),
+        *(
+            # The machine part of a gate alone, apart from the reviewer's verdict.
+            FieldSpec(f"{name}_checks", f"{label}, machine checks", VERDICT, "", computed=True)
+            for name, label in (
+                ("gate_reality", "production reality"),
+                ("gate_visual", "visual consistency"),
+                ("gate_learning", "learning efficiency"),
+                ("gate_3am", "3 AM test"),
+            )
+        ),
         FieldSpec("gate_notes", "gate notes", {"type": "string"}, "", computed=True),
+        # What the body of a playbook (or guide) lacks for the 3 AM test, found when it is read.
+        FieldSpec("response_problems", "response problems", {"type": "string"}, "", computed=True),
         FieldSpec("stale", "stale", {"type": "boolean"}, "", computed=True),
     )
 }
@@ -216,6 +259,7 @@ LINKS: dict[str, LinkSpec] = {
         LinkSpec("playbooks", "playbooks", "used by", ("playbook",)),
         LinkSpec("diagrams", "diagrams", "shown in", ("diagram",)),
         LinkSpec("mitigates", "mitigates", "mitigated by", ("incident",)),
+        LinkSpec("derived_from", "derived from", "copied or retold by", ("source",)),
     )
 }
 
@@ -228,6 +272,8 @@ KINDS: dict[str, NeedKind] = {
             "SRC-",
             "#6c757d",
             required=("url", "publisher", "published", "kind", "accessed"),
+            optional=("first_hand", "read_via"),
+            optional_links=("derived_from",),
             narrowed={"kind": {"type": "string", "enum": SOURCE_KINDS}},
         ),
         NeedKind(
@@ -243,8 +289,8 @@ KINDS: dict[str, NeedKind] = {
             "Metric",
             "MET-",
             "#FF8800",
-            required=("value", "unit", "as_of", "validation"),
-            optional=("historical", "note", "organization"),
+            required=("value", "unit", "as_of", "locator", "validation"),
+            optional=("qualifier", "historical", "note", "organization"),
             required_links=("sources",),
             optional_links=("system",),
         ),
@@ -257,6 +303,7 @@ KINDS: dict[str, NeedKind] = {
             optional=(
                 "caption",
                 "alt",
+                "signal",
                 "organization",
                 "review_learning",
                 "review_3am",

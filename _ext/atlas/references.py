@@ -20,6 +20,7 @@ from sphinx_needs.need_item import NeedItem
 from .model import KINDS, LINKS
 from .nodes import need_links, need_reference
 from .problems import report
+from .quantities import figure_text
 
 ROLE_TYPES = {"metric": "metric", "src": "source", "need": None}
 
@@ -38,13 +39,14 @@ def _link(app: Sphinx, fromdocname: str, need: NeedItem, child: nodes.Node, titl
 
 
 def _metric_text(need: NeedItem) -> str:
-    return f"{need['value'] or '?'} {need['unit'] or ''}".strip()
+    return figure_text(need["value"], need["unit"], need.get("qualifier"))
 
 
 def _metric_hover(need: NeedItem, needs) -> str:
     sources = [needs[s] for s in need["sources"] if s in needs]
     cited = "; ".join(f"{s['publisher']}: {s['title']}" for s in sources)
-    return f"{need['title']} — as of {need['as_of']} — source: {cited or 'none'}"
+    where = f" ({need['locator']})" if need.get("locator") else ""
+    return f"{need['title']} — as of {need['as_of']} — source: {cited or 'none'}{where}"
 
 
 def _citation_text(need: NeedItem) -> str:

@@ -12,6 +12,7 @@ from .incident import setup_incident
 from .markup import setup_markup
 from .metric import setup_metric
 from .playbook import setup_playbook
+from .response import setup_response
 from .source import setup_source
 from .system import setup_system
 from .timeline import setup_timeline
@@ -36,6 +37,7 @@ def _own_need_directives(app: Sphinx, config: Config) -> None:
 def setup_directives(app: Sphinx) -> None:
     app.connect("config-inited", _own_need_directives, priority=700)
     setup_timeline(app)
+    setup_response(app)
     setup_fields_table(app)
     setup_markup(app)
     setup_benchmarks(app)

@@ -223,8 +223,11 @@ class AtlasNeedDirective(SphinxDirective):
         ]
         return [(FIELDS[name].label.capitalize(), fields.get(name)) for name in shown]
 
+    def summary_rows(self, fields: dict[str, Any]) -> nodes.Element:
+        return field_rows(self.summary(fields))
+
     def body(self, need_id: str | None, fields: dict[str, Any]) -> list[nodes.Node]:
-        rows = field_rows(self.summary(fields))
+        rows = self.summary_rows(fields)
         parsed = self.parse_content_to_nodes() if self.parse_body and self.content else []
         return [rows, *parsed] if rows.children else parsed
 

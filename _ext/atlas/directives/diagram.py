@@ -57,11 +57,22 @@ class DiagramDirective(AtlasNeedDirective):
         diagram["atlas_need"] = need_id
         diagram.source, diagram.line = self.get_source_info()
         caption = fields.get("caption")
-        if not caption:
-            return [diagram]
-        figure = nodes.figure("", diagram, classes=["atlas-diagram"])
-        figure += nodes.caption(caption, caption)
-        return [figure]
+        shown: list[nodes.Node] = [diagram]
+        if caption:
+            figure = nodes.figure("", diagram, classes=["atlas-diagram"])
+            figure += nodes.caption(caption, caption)
+            shown = [figure]
+        return shown + self.signal(fields.get("signal"))
+
+    def signal(self, text: str | None) -> list[nodes.Node]:
+        """What shows this failure to a responder, right under the picture of it."""
+        if not text:
+            return []
+        inline, messages = self.parse_inline(text, lineno=self.lineno)
+        line = nodes.paragraph(classes=["atlas-signal"])
+        line += nodes.strong("Signal: ", "Signal: ")
+        line.extend(inline)
+        return [line, *messages]
 
 
 def setup_diagram(app: Sphinx) -> None:

@@ -12,6 +12,7 @@ from ..config import atlas_config
 from ..definitions import defined_entry
 from ..placeholders import has_placeholder
 from ..problems import report
+from ..quantities import parse_value, range_problem
 from .base import AtlasNeedDirective
 
 
@@ -19,6 +20,15 @@ class MetricDirective(AtlasNeedDirective):
     directive = "metric"
 
     def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
+        if problem := range_problem(fields.get("value")):
+            report(
+                self.location,
+                need_id,
+                f"field ':value:' is invalid: {problem}",
+                "write the range low end first, e.g. 40–125, or a single number",
+                "field",
+            )
+            fields.pop("value")
         note_pending = has_placeholder(self.options.get("note"))
         if fields.get("validation") == "C" and not fields.get("note") and not note_pending:
             report(
@@ -53,13 +63,24 @@ class MetricDirective(AtlasNeedDirective):
 
     def body(self, need_id: str | None, fields: dict[str, Any]) -> list[nodes.Node]:
         figure = nodes.paragraph(classes=["atlas-metric-figure"])
-        value, unit = fields.get("value"), fields.get("unit")
-        if value:
-            figure += nodes.strong(value, value, classes=["atlas-metric-value"])
+        qualifier, unit = fields.get("qualifier"), fields.get("unit")
+        parsed_value = parse_value(fields.get("value"))
+        if qualifier:
+            figure += nodes.inline(qualifier, qualifier, classes=["atlas-metric-qualifier"])
+            figure += nodes.Text(" ")
+        if parsed_value:
+            shown = parsed_value.written
+            figure += nodes.strong(shown, shown, classes=["atlas-metric-value"])
         if unit:
             figure += nodes.Text(" ")
             figure += nodes.inline(unit, unit, classes=["atlas-metric-unit"])
-        rows = field_rows([("As of", fields.get("as_of")), ("Note", fields.get("note"))])
+        rows = field_rows(
+            [
+                ("As of", fields.get("as_of")),
+                ("Where", fields.get("locator")),
+                ("Note", fields.get("note")),
+            ]
+        )
         parsed = self.parse_content_to_nodes() if self.content else []
         return [figure, rows, *parsed]
 

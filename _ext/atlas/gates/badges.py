@@ -42,7 +42,7 @@ def badge_row(need) -> list[nodes.Node]:  # type: ignore[no-untyped-def]
         style, mark = STYLE[status]
         why = reasons.get(gate.title, [])
         explanation = f"{gate.title}: {status}" + (" — " + "; ".join(why) if why else "")
-        row += badge(f"{mark} {SHORT[gate.field]}", style, explanation)
+        row += badge(_label(gate, need, mark), style, explanation)
         row += nodes.Text(" ")
         listed += [f"{gate.title} ({status}): {reason}" for reason in why]
     if (level := level_badge(need["validation"])) is not None:
@@ -57,6 +57,17 @@ def badge_row(need) -> list[nodes.Node]:  # type: ignore[no-untyped-def]
             notes += nodes.list_item("", nodes.paragraph(text=text))
         result.append(notes)
     return result
+
+
+def _label(gate, need, mark: str) -> str:  # type: ignore[no-untyped-def]
+    """ "✓ 3 AM" when settled; "3 AM: checks ✓ · review pending" (or "· review ✗") when the
+    machine checks pass and the reviewer's part decides, so a reader sees which part waits."""
+    review = gate.review_status(need)
+    checks = need.get(f"{gate.field}_checks")
+    if review is None or checks != "pass" or review == "pass":
+        return f"{mark} {SHORT[gate.field]}"
+    shown = "pending" if review == "pending" else STYLE[review][1]
+    return f"{SHORT[gate.field]}: checks ✓ · review {shown}"
 
 
 def stale_mark(need) -> list[nodes.Node]:  # type: ignore[no-untyped-def]

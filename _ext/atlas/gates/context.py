@@ -20,6 +20,7 @@ class GateSettings:
     #: The widest a diagram is shown (CSS px) and the smallest label size it may have there.
     diagram_width: int = 718
     legible_px: float = 11.0
+    max_label_chars: int = 90
 
 
 @dataclass

@@ -31,6 +31,8 @@ class GateResult:
     findings: tuple[Finding, ...] = ()
     #: Why a gate is still pending (e.g. no reviewer verdict yet).
     waiting: tuple[str, ...] = ()
+    #: The machine part alone (None when it could not run, e.g. nothing rendered).
+    checks: Literal["pass", "fail"] | None = None
 
     @property
     def reasons(self) -> list[str]:
@@ -60,14 +62,21 @@ class Gate:
             return GateResult("pending", waiting=(reason,))
         findings = tuple(f for rule in self.rules for f in rule(context))
         if findings:
-            return GateResult("fail", findings)
+            return GateResult("fail", findings, checks="fail")
         if self.review_field and context.need["type"] in self.reviewed_types:
             verdict = context.need.get(self.review_field)
             if verdict is None:
-                return GateResult(
-                    "pending", waiting=(f"waiting for a reviewer (:{self.review_field}:)",)
-                )
+                waiting = (f"checks pass; waiting for a reviewer (:{self.review_field}:)",)
+                return GateResult("pending", waiting=waiting, checks="pass")
             if verdict == "fail":
                 reviewer = context.need.get("reviewer") or "a reviewer"
-                return GateResult("fail", waiting=(f"{reviewer} declared it failed",))
-        return GateResult("pass")
+                return GateResult(
+                    "fail", waiting=(f"{reviewer} declared it failed",), checks="pass"
+                )
+        return GateResult("pass", checks="pass")
+
+    def review_status(self, need: object) -> Status | None:
+        """The reviewer's part alone: None for needs no reviewer judges on this gate."""
+        if not self.review_field or need["type"] not in self.reviewed_types:  # type: ignore[index]
+            return None
+        return need.get(self.review_field) or "pending"  # type: ignore[attr-defined]

@@ -41,6 +41,7 @@ def settings_of(app: Sphinx) -> GateSettings:
         config.max_nodes,
         config.diagram_width,
         config.legible_px,
+        config.max_label_chars,
     )
 
 
@@ -70,6 +71,7 @@ def compute_gates(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 continue
             result = gate.judge(context)
             need[gate.field] = result.status
+            need[f"{gate.field}_checks"] = result.checks
             notes += [f"{gate.title}: {reason}" for reason in result.reasons]
             for finding in result.findings:
                 if not finding.reported:
@@ -111,6 +113,7 @@ def _fail_unfilled(context: GateContext, need: Any) -> None:
     for gate in GATES:
         if gate.applies(context):
             need[gate.field] = "fail"
+            need[f"{gate.field}_checks"] = "fail"
     need["gate_notes"] = "placeholders left: fill every <FILL: …> mark"
     need["stale"] = False
 
@@ -118,7 +121,13 @@ def _fail_unfilled(context: GateContext, need: Any) -> None:
 def _pages_with_new_outcomes(env: BuildEnvironment, needs: Any) -> list[str]:
     """Pages whose cards show a gate outcome that differs from the last build's. (Pages
     that aggregate outcomes — views, charts — are :mod:`atlas.freshness`'s concern.)"""
-    fields = (*(gate.field for gate in GATES), "gate_notes", "stale", "validation")
+    fields = (
+        *(gate.field for gate in GATES),
+        *(f"{gate.field}_checks" for gate in GATES),
+        "gate_notes",
+        "stale",
+        "validation",
+    )
     outcomes = {
         need_id: (need["docname"], tuple(need[f] for f in fields))
         for need_id, need in needs.items()

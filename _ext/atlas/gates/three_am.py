@@ -9,6 +9,8 @@ from .context import GateContext
 from .result import Finding, Gate
 
 FAILURE_KINDS = ("failure-domains", "operations", "incident", "debugging")
+#: Diagrams of a failure that must name the signal a responder sees (shown under them).
+SIGNAL_KINDS = ("failure-domains", "operations", "incident")
 STEP = re.compile(r"^\s*\d+[.)]\s+\S", re.MULTILINE)
 VERIFY = re.compile(r"\bverif(y|ication)\b", re.IGNORECASE)
 ROLLBACK = re.compile(r"\broll\s?back\b", re.IGNORECASE)
@@ -26,9 +28,21 @@ def links_a_playbook(ctx: GateContext) -> Iterator[Finding]:
         )
 
 
+def shows_its_signal(ctx: GateContext) -> Iterator[Finding]:
+    need = ctx.need
+    if need["type"] == "diagram" and need["kind"] in SIGNAL_KINDS and not need.get("signal"):
+        yield Finding(
+            "names no signal that shows the failure",
+            "add ':signal:' with what a responder sees first: the error message, metric or "
+            "alert, exact text in backticks",
+        )
+
+
 def playbook_is_followable(ctx: GateContext) -> Iterator[Finding]:
     if ctx.need["type"] != "playbook":
         return
+    for problem in filter(None, (ctx.need.get("response_problems") or "").split(" | ")):
+        yield Finding(problem, "see the warning at its line", reported=True)
     text = ctx.source_text
     if len(STEP.findall(text)) < 2:
         yield Finding("has no numbered steps", "write the response as a numbered list (1., 2., …)")
@@ -42,7 +56,7 @@ GATE = Gate(
     field="gate_3am",
     title="3 AM test",
     applies=lambda ctx: ctx.need["type"] in ("diagram", "incident", "playbook"),
-    rules=(links_a_playbook, playbook_is_followable),
+    rules=(links_a_playbook, shows_its_signal, playbook_is_followable),
     review_field="review_3am",
     reviewed_types=frozenset({"diagram", "incident", "playbook"}),
 )

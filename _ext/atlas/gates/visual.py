@@ -82,35 +82,6 @@ def accessible(ctx: GateContext) -> Iterator[Finding]:
         )
 
 
-def legible(ctx: GateContext) -> Iterator[Finding]:
-    if ctx.rendered and ctx.rendered.node_count > ctx.settings.max_nodes:
-        yield Finding(
-            f"{ctx.rendered.node_count} nodes (limit {ctx.settings.max_nodes})",
-            "split the diagram, or group detail into fewer nodes",
-        )
-
-
-def shown_label_px(width: float, font: float, column: float) -> float:
-    """The size a label of ``font`` px is shown at when the drawing fits ``column`` px."""
-    return font * min(1.0, column / width)
-
-
-def legible_as_shown(ctx: GateContext) -> Iterator[Finding]:
-    """At the widest the page shows it, the smallest label must stay legible."""
-    geometry = ctx.rendered.geometry if ctx.rendered else None
-    if geometry is None:
-        return
-    width, font = geometry
-    column, floor = ctx.settings.diagram_width, ctx.settings.legible_px
-    shown = shown_label_px(width, font, column)
-    if shown < floor:
-        yield Finding(
-            f"{width:.0f} px wide: at the page's {column} px its {font:g} px labels show at "
-            f"{shown:.1f} px (legible needs at least {floor:g} px)",
-            "lay it out top-down ('flowchart TD'), shorten the labels, or split it",
-        )
-
-
 #: WCAG 2 AA for normal text.
 CONTRAST_AA = 4.5
 
@@ -138,8 +109,6 @@ GATE = Gate(
         uses_the_planes,
         labels_latency,
         accessible,
-        legible,
-        legible_as_shown,
         labels_contrast,
     ),
     precondition=not_rendered,

@@ -49,6 +49,11 @@ class Cell:
         return cls(f"{need_id} {title}", need_id=need_id, titled=True)
 
     @classmethod
+    def status_text(cls, value: str) -> Cell:
+        """A link-check status: broken and timed out are failures, a redirect a warning."""
+        return cls(value, badge={"redirected": "warning"}.get(value, "danger"))
+
+    @classmethod
     def status(cls, value: str | None) -> Cell:
         if value is None:
             return cls("—")
@@ -92,6 +97,8 @@ VIEWS: dict[str, Builder] = {}
 VIEW_READS: dict[str, frozenset[str]] = {}
 #: What a link to a need renders: its id and title, its type's name, its page.
 LINKED = frozenset({"id", "title", "type", "type_name", "docname"})
+#: The file outside the sources a view reads, per view (e.g. the last link check).
+VIEW_FILES: dict[str, Callable[[Any], Path]] = {}
 
 
 class ViewDirective(SphinxDirective):
@@ -104,6 +111,8 @@ class ViewDirective(SphinxDirective):
         name = self.arguments[0]
         if name not in self.known:
             raise self.error(f"unknown view '{name}'; use one of: {', '.join(sorted(self.known))}")
+        if name in VIEW_FILES:
+            self.env.note_dependency(str(VIEW_FILES[name](self.env.app)))
         node = view_placeholder(view=name, reads=sorted(VIEW_READS[name] | LINKED))
         node.source, node.line = self.get_source_info()
         return [node]
@@ -199,10 +208,17 @@ def _write_csv(app: Sphinx, docname: str, table: ViewTable) -> nodes.Node:
     return nodes.paragraph("", "", link, classes=["atlas-csv"])
 
 
-def register_view(name: str, reads: Iterable[str]) -> Callable[[Builder], Builder]:
+def register_view(
+    name: str, reads: Iterable[str], depends_on: Callable[[Any], Path] | None = None
+) -> Callable[[Builder], Builder]:
+    """``depends_on``: a file outside the sources the view shows (its page is read again
+    when the file changes, as Sphinx does for an included file)."""
+
     def add(builder: Builder) -> Builder:
         VIEWS[name] = builder
         VIEW_READS[name] = frozenset(reads)
+        if depends_on is not None:
+            VIEW_FILES[name] = depends_on
         return builder
 
     return add

@@ -24,7 +24,16 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "—"
 
 
-@register_view("dashboard", reads=("type", "kind", "validation", *GATES))
+REVIEWS = {"gate_learning": "review_learning", "gate_3am": "review_3am"}
+
+
+@register_view(
+    "dashboard",
+    reads=(
+        "type", "id", "title", "kind", "validation", *GATES,
+        *(f"{g}_checks" for g in GATES), *REVIEWS.values(),
+    ),
+)  # fmt: skip
 def dashboard(needs: Any, app: Any) -> list[ViewTable]:
     counts = Counter(n["type"] for n in needs.values())
     diagrams = of_type(needs, "diagram")
@@ -56,18 +65,38 @@ def dashboard(needs: Any, app: Any) -> list[ViewTable]:
     ]
 
     gates = ViewTable(
-        "Gate outcomes", ["Gate", "Pass", "Fail", "Pending", "Pass rate"], sortable=False
-    )
+        "Gate outcomes",
+        ["Gate", "Pass", "Fail", "Pending", "Pass rate", "Checks pass", "Checks fail",
+         "Checks pass, review pending"],
+        sortable=False,
+    )  # fmt: skip
     for gate in GATES:
-        judged = [n[gate] for n in needs.values() if n.get(gate)]
-        tally = Counter(judged)
+        judged = [n for n in needs.values() if n.get(gate)]
+        tally = Counter(n[gate] for n in judged)
+        checks = Counter(n.get(f"{gate}_checks") for n in judged)
         gates.rows.append(
             [
                 Cell(GATE_TITLES[gate]),
                 *(Cell(str(tally[s])) for s in ("pass", "fail", "pending")),
                 Cell(_percent(tally["pass"], len(judged))),
+                Cell(str(checks["pass"])),
+                Cell(str(checks["fail"])),
+                Cell(str(len(_awaiting_review(judged, gate)))),
             ]
         )
+    waiting = ViewTable(
+        "Where a reviewer is needed: machine checks pass, review pending",
+        ["Entry", "Type", "Gates waiting"],
+        csv_name="awaiting-review.csv",
+        empty="No entry waits for a reviewer.",
+    )
+    for need in sorted(needs.values(), key=lambda n: n["id"]):
+        gates_waiting = [GATE_TITLES[g] for g in REVIEWS if _awaiting_review([need], g)]
+        if gates_waiting:
+            waiting.rows.append(
+                [Cell.link_titled(need["id"], need["title"]), Cell(need["type"]),
+                 Cell(", ".join(gates_waiting))]
+            )  # fmt: skip
 
     levels = ViewTable(
         "Validation levels",
@@ -82,4 +111,15 @@ def dashboard(needs: Any, app: Any) -> list[ViewTable]:
                 for t in ("metric", "diagram", "incident", "playbook")
             ]
         )
-    return [entries, targets, by_kind, gates, levels]
+    return [entries, targets, by_kind, gates, waiting, levels]
+
+
+def _awaiting_review(judged: list[Any], gate: str) -> list[Any]:
+    """Entries whose machine checks pass and whose reviewer's verdict is still missing."""
+    review = REVIEWS.get(gate)
+    return [
+        n
+        for n in judged
+        if review and n.get(gate) == "pending" and n.get(f"{gate}_checks") == "pass"
+        and not n.get(review)
+    ]  # fmt: skip

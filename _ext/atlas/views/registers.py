@@ -7,6 +7,7 @@ from typing import Any
 
 from ..gates.reality import months_between
 from ..gates.runner import settings_of
+from ..quantities import figure_text, parse_value, plain_number
 from .base import Cell, ViewTable, register_view
 from .matrices import of_type
 
@@ -92,7 +93,8 @@ def incident_playbooks(needs: Any, app: Any) -> list[ViewTable]:
 @register_view(
     "staleness",
     reads=(
-        "type", "id", "title", "stale", "as_of", "value", "unit", "system", "sources", "kind",
+        "type", "id", "title", "stale", "as_of", "value", "unit", "qualifier", "system", "sources",
+        "kind",
     ),
 )  # fmt: skip
 def staleness(needs: Any, app: Any) -> list[ViewTable]:
@@ -111,7 +113,7 @@ def staleness(needs: Any, app: Any) -> list[ViewTable]:
             [
                 Cell.link(metric["id"]),
                 Cell(metric["title"]),
-                Cell(f"{metric['value']} {metric['unit']}"),
+                Cell(figure_text(metric["value"], metric["unit"], metric["qualifier"])),
                 Cell(metric["as_of"]),
                 Cell(str(age)),
                 [Cell.link(s) for s in metric["system"]] or Cell("—"),
@@ -134,3 +136,40 @@ def staleness(needs: Any, app: Any) -> list[ViewTable]:
                 ]
             )
     return [report, pictures]
+
+
+@register_view(
+    "figures",
+    reads=(
+        "type", "id", "title", "value", "unit", "qualifier", "as_of", "validation", "locator",
+        "sources", "system", "historical",
+    ),
+)  # fmt: skip
+def figures(needs: Any, app: Any) -> list[ViewTable]:
+    """Every figure as its source states it, where in the source it stands, and its level:
+    what a fact-checker needs to check one in a minute. Low and high are plain numbers so
+    the columns sort (and chart) numerically; a single value has low = high."""
+    register = ViewTable(
+        "Figure register",
+        ["Metric", "Title", "Figure", "Low", "High", "As of", "Level", "Where in the source",
+         "Sources"],
+        csv_name="figures.csv",
+        empty="No figure is defined.",
+        wide=True,
+    )  # fmt: skip
+    for metric in sorted(of_type(needs, "metric"), key=lambda m: m["id"]):
+        figure = parse_value(metric["value"], metric["qualifier"])
+        register.rows.append(
+            [
+                Cell.link(metric["id"]),
+                Cell(metric["title"]),
+                Cell(figure_text(metric["value"], metric["unit"], metric["qualifier"])),
+                Cell(plain_number(figure.low) if figure else "—"),
+                Cell(plain_number(figure.high) if figure else "—"),
+                Cell(metric["as_of"] or "—"),
+                Cell(metric["validation"] or "—"),
+                Cell(metric["locator"] or "none given"),
+                [Cell.link(s) for s in metric["sources"]] or Cell("—"),
+            ]
+        )
+    return [register]

@@ -1,0 +1,10 @@
+project = "Provenance test"
+extensions = ["myst_parser", "atlas"]
+myst_enable_extensions = ["colon_fence"]
+needs_build_json = True
+html_theme = "basic"
+atlas_today = "2026-11-22"
+linkcheck_timeout = 2
+linkcheck_retries = 1
+linkcheck_workers = 4
+linkcheck_anchors = False
