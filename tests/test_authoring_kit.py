@@ -118,7 +118,11 @@ def by_hint(hint: str, times) -> str:  # type: ignore[no-untyped-def]
     if "latency" in hint:
         return "p99 40 ms"
     if hint.startswith(("the first thing", "the next step")):
-        return "Run the restart command"
+        return "Run `systemctl restart acme`"
+    if hint.startswith("the exact error message"):
+        return "`acme: connection refused` in the application log"
+    if hint.startswith(("the first command", "the next command")):
+        return "`systemctl status acme` shows whether it runs"
     return "Written by the author"
 
 

@@ -39,7 +39,9 @@ def _diagram(rng: random.Random, ident: str, kind: str, system: str, source_id: 
     else:
         body = _flowchart(rng, n)
     playbooks = (
-        ":playbooks: PBK-SYN-DATABASE\n" if kind in ("failure-domains", "operations") else ""
+        ":playbooks: PBK-SYN-DATABASE\n:signal: `http_5xx_total` rises on the API\n"
+        if kind in ("failure-domains", "operations")
+        else ""
     )
     return (
         f"{FENCE}{{diagram}} {kind.replace('-', ' ').capitalize()} of {system}\n"
@@ -61,6 +63,7 @@ def system_page(rng: random.Random, index: int) -> tuple[str, str]:
         f":kind: blog\n:accessed: 2026-11-22\n{FENCE}\n",
         f"{FENCE}{{metric}} Requests per second of {upper}\n:id: MET-SYN-{upper}-RPS\n"
         f":value: {rng.randint(1, 900)}\n:unit: thousand requests/s\n:as_of: 2026-01-15\n"
+        f":locator: section \"Scale\", first paragraph\n"
         f":validation: A\n:sources: {source_id}\n:system: SYS-SYN-{upper}\n{FENCE}\n",
         f"It serves {{metric}}`MET-SYN-{upper}-RPS` ({{src}}`{source_id}`).\n",
     ]
@@ -122,6 +125,7 @@ def incident_page(rng: random.Random, index: int) -> tuple[str, str]:
 :organization: Org {upper}
 :sources: {source_id}
 :playbooks: PBK-SYN-{playbook}
+:signal: `http_5xx_total` rises after the deploy
 {body}
 {FENCE}
 
@@ -148,8 +152,16 @@ def playbook_page(name: str) -> str:
 :rto: 15m
 :validation: C
 
-1. Check the signals.
-2. Fail over.
+{FENCE}{{signals}}
+- `http_5xx_total` rises on the API
+{FENCE}
+
+{FENCE}{{first-checks}}
+1. `kubectl get pods -o wide` — which pods are not running?
+{FENCE}
+
+1. Check the pods with `kubectl describe pod <pod>`.
+2. Fail over with `kubectl rollout undo deployment/api`.
 
 Verification: error rate back to normal.
 

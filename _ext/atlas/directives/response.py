@@ -14,6 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from ..placeholders import has_placeholder
 from ..problems import report
 
 #: Where the entry being read leaves its id for the blocks inside it.
@@ -23,6 +24,9 @@ EXACT = ("literal", "literal_block", "reference", "pending_xref", "NeedRef", "ne
 
 
 def names_something_exact(item: nodes.Element) -> bool:
+    """Whether a list item names something exact (an unwritten one is reported as such)."""
+    if has_placeholder(item.astext()):
+        return True
     return any(type(node).__name__ in EXACT for node in item.findall(nodes.Element))
 
 

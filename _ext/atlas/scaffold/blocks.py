@@ -16,6 +16,8 @@ ASKED_LINKS = {
 ASKED_FIELDS = {"incident": ("ended",)}
 #: Diagram kinds whose 3 AM gate wants a playbook link.
 FAILURE_KINDS = ("failure-domains", "operations", "incident", "debugging")
+#: Diagram kinds whose 3 AM gate wants the signal that shows the failure.
+SIGNAL_KINDS = ("failure-domains", "operations", "incident")
 
 
 def fill(hint: str) -> str:
@@ -69,6 +71,8 @@ def directive_block(
     lines = [f"{fence}{{{kind}}} {title or fill('the title: what it is, in a few words')}"]
     lines.append(f":id: {need_id}")
     asked = ASKED_FIELDS.get(kind, ())
+    if kind == "diagram" and given.get("kind") in SIGNAL_KINDS:
+        asked = (*asked, "signal")
     names = [*spec.required, *(n for n in spec.optional if n in given or n in asked)]
     for name in names:
         lines.append(f":{name}: {given.get(name) or fill(field_hint(kind, name))}")
