@@ -63,7 +63,7 @@ def system_page(rng: random.Random, index: int) -> tuple[str, str]:
         f":kind: blog\n:accessed: 2026-11-22\n{FENCE}\n",
         f"{FENCE}{{metric}} Requests per second of {upper}\n:id: MET-SYN-{upper}-RPS\n"
         f":value: {rng.randint(1, 900)}\n:unit: thousand requests/s\n:as_of: 2026-01-15\n"
-        f":locator: section \"Scale\", first paragraph\n"
+        f':locator: section "Scale", first paragraph\n'
         f":validation: A\n:sources: {source_id}\n:system: SYS-SYN-{upper}\n{FENCE}\n",
         f"It serves {{metric}}`MET-SYN-{upper}-RPS` ({{src}}`{source_id}`).\n",
     ]
