@@ -50,6 +50,7 @@ EXPECTED = [
     ("figures.md", 140, "MET-P-NOTFIRST", "validation", "validation A needs ProvCo's own"),
     ("figures.md", 162, "MET-P-DERIVED", "validation", "SRC-P-NEWS1, SRC-P-NEWS2 count as one"),
     ("figures.md", 173, "MET-P-BADQUAL", "field", "':qualifier:' is invalid"),
+    ("figures.md", 193, "SRC-P-UNDATED", "field", "required field ':published:' is missing"),
     ("playbooks.md", 31, "PBK-P-NOSIGNALS", "field", "has no {first-checks} block"),
     ("playbooks.md", 31, "PBK-P-NOSIGNALS", "field", "has no {signals} block"),
     ("playbooks.md", 52, "PBK-P-VAGUE", "field", "signal 1 quotes no exact error message"),

@@ -2,9 +2,13 @@
 
 - A toctree caption is written ``<p class="caption" role="heading">`` without
   ``aria-level`` (axe: aria-required-attr, critical), in the page body and in furo's
-  sidebar. It gets level 2: it titles a list under the page's own heading.
+  sidebar. It gets level 2: it titles a list under the page's own heading, and 2 is the
+  level ARIA 1.1 implied. Upstream: sphinx-doc/sphinx#14030 (open), with the same fix
+  proposed in sphinx-doc/sphinx#14437; drop this patch once a release carries it.
 - A highlighted code block that scrolls sideways cannot be reached with the keyboard
-  (axe: scrollable-region-focusable). Each ``<pre>`` of a code block gets ``tabindex="0"``.
+  (axe: scrollable-region-focusable). Each ``<pre>`` of a code block gets ``tabindex="0"``,
+  as pydata-sphinx-theme does in its translator (pydata/pydata-sphinx-theme#1100, #1636);
+  neither Sphinx nor furo does it.
 
 Both are patched in the HTML strings of the page context, after furo has built its sidebar.
 """

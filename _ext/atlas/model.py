@@ -24,6 +24,8 @@ VERDICT = {"type": "string", "enum": ["pass", "fail"]}
 GATE_STATUS = {"type": "string", "enum": ["pass", "fail", "pending"]}
 
 SOURCE_KINDS = ["postmortem", "blog", "talk", "docs", "paper", "code", "filing"]
+#: Kinds of source that may show no publication date: their accessed date dates them.
+UNDATED_SOURCE_KINDS = ("docs", "code")
 DIAGRAM_KINDS = [
     "architecture",
     "request-flow",
@@ -271,8 +273,10 @@ KINDS: dict[str, NeedKind] = {
             "Source",
             "SRC-",
             "#6c757d",
-            required=("url", "publisher", "published", "kind", "accessed"),
-            optional=("first_hand", "read_via"),
+            # ``published`` is checked by the source directive: documentation and code pages
+            # are living documents that often show no date (see UNDATED_SOURCE_KINDS).
+            required=("url", "publisher", "kind", "accessed"),
+            optional=("published", "first_hand", "read_via"),
             optional_links=("derived_from",),
             narrowed={"kind": {"type": "string", "enum": SOURCE_KINDS}},
         ),

@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from ..cards import badge
 from ..config import atlas_config
 from ..definitions import defined_entry
+from ..model import UNDATED_SOURCE_KINDS
 from ..problems import report
 from .base import AtlasNeedDirective
 
@@ -43,6 +44,16 @@ class SourceDirective(AtlasNeedDirective):
         return item
 
     def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
+        undated = fields.get("kind") in UNDATED_SOURCE_KINDS
+        if not undated and "published" not in fields and "published" not in self.options:
+            report(
+                self.location,
+                need_id,
+                "required field ':published:' is missing",
+                "add ':published:' (write the date as YYYY-MM-DD; only documentation and code "
+                "pages that show no date may leave it out)",
+                "field",
+            )
         said = READ_THROUGH_A_COPY.search("\n".join(self.content))
         if said and not fields.get("read_via") and "read_via" not in self.options:
             report(

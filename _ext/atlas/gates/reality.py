@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from ..levels import level_problem
+from ..model import UNDATED_SOURCE_KINDS
 from .context import GateContext
 from .result import Finding, Gate
 
@@ -35,7 +37,10 @@ def has_sources(ctx: GateContext) -> Iterator[Finding]:
 
 def sources_complete(ctx: GateContext) -> Iterator[Finding]:
     for source in ctx.linked("sources", "source"):
-        missing = [name for name in ("url", "publisher", "published") if not source[name]]
+        wanted = ("url", "publisher") + (
+            () if source["kind"] in UNDATED_SOURCE_KINDS else ("published",)
+        )
+        missing = [name for name in wanted if not source[name]]
         if missing:
             yield Finding(
                 f"source {source['id']} has no valid {', '.join(missing)}",
@@ -60,6 +65,11 @@ def months_between(earlier: date, later: date) -> int:
     )
 
 
+def _living_document_date(source: Any) -> str | None:
+    """An undated documentation page is as current as the day it was read."""
+    return source["accessed"] if source["kind"] in UNDATED_SOURCE_KINDS else None
+
+
 def is_stale(ctx: GateContext) -> bool:
     """A current-state figure (or picture) older than the freshness limit."""
     need, limit, today = ctx.need, ctx.settings.stale_after_months, ctx.settings.today
@@ -67,9 +77,9 @@ def is_stale(ctx: GateContext) -> bool:
         return months_between(date.fromisoformat(need["as_of"]), today) > limit
     if need["type"] == "diagram" and need["kind"] in CURRENT_STATE_KINDS:
         dates = [
-            date.fromisoformat(s["published"])
+            date.fromisoformat(dated)
             for s in ctx.linked("sources", "source")
-            if s["published"]
+            if (dated := s["published"] or _living_document_date(s))
         ]
         return bool(dates) and months_between(max(dates), today) > limit
     return False
