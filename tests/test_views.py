@@ -110,7 +110,8 @@ def test_dashboard_counts(review: SphinxTestApp) -> None:
     entries = dict((row[0], row[1]) for row in found["Entries"][1:])
     assert entries == {
         "Source": "4", "System": "1", "Metric": "4", "Diagram": "14",
-        "Incident": "2", "Playbook": "2",
+        "Incident": "2", "Playbook": "2", "Debugging guide": "0", "Pattern": "0",
+        "Anti-pattern": "0", "Migration": "0",
     }  # fmt: skip
     gates = rows_by_id(found["Gate outcomes"])
     assert gates["Visual consistency"] == [

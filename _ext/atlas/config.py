@@ -86,10 +86,25 @@ class AtlasConfig:
     )
     targets: dict = field(
         default_factory=lambda: {
+            # The roadmap's 900 diagrams by kind (system diagrams: the eight mandatory kinds
+            # on a system; the other rows count each kind outside those).
             "system diagrams": 240,
+            "incident diagrams": 100,
+            "debugging diagrams": 100,
+            "scale diagrams": 80,
+            "performance diagrams": 80,
+            "pattern diagrams": 80,
+            "cost diagrams": 60,
+            "migration diagrams": 60,
+            "capacity diagrams": 60,
+            "comparison diagrams": 40,
             "diagrams": 900,
             "incidents": 100,
             "playbooks": 10,
+            "debugging guides": 100,
+            "patterns": 80,
+            "anti-patterns": 8,
+            "migrations": 60,
         },
         metadata={"doc": "The roadmap's targets the dashboard measures progress against."},
     )

@@ -18,14 +18,24 @@ def _norm(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def organisation(need: NeedItem, needs) -> str | None:
-    """The organisation a need is about: its own field, else its system's."""
+#: Links whose targets' organisations a need is about, when it names none itself: its
+#: system; for a pattern, the systems that implement it; for an anti-pattern, the
+#: incidents where it did harm.
+ABOUT_LINKS = ("system", "implemented_by", "examples")
+
+
+def organisations(need: NeedItem, needs) -> list[str]:
+    """The organisations a need is about: its own field, else those of what it links."""
     if need.get("organization"):
-        return need["organization"]
-    for system_id in need.get("system") or []:
-        if (system := needs.get(system_id)) is not None and system["type"] == "system":
-            return system["organization"]
-    return None
+        return [need["organization"]]
+    found = []
+    for link in ABOUT_LINKS:
+        for target_id in need.get(link) or []:
+            target = needs.get(target_id)
+            if target is not None and target.get("organization"):
+                found.append(target["organization"])
+    return list(dict.fromkeys(found))
+
 
 
 def _names(text: str | None) -> list[str]:
@@ -88,15 +98,16 @@ def level_problem(need: NeedItem, needs) -> tuple[str, str] | None:
 
 
 def _a_problem(need: NeedItem, needs) -> tuple[str, str] | None:
-    org = organisation(need, needs)
-    if org is None:
+    orgs = organisations(need, needs)
+    if not orgs:
         return (
             "validation A needs to know whose publication counts as first-hand",
             "link a :system: or set :organization:, or lower the level to B or C",
         )
     sources = _cited(need, needs)
-    if any(is_first_hand(s, org) for s in sources):
+    if any(is_first_hand(s, org) for s in sources for org in orgs):
         return None
+    org = " or ".join(orgs)
     cited = ", ".join(f"{s['id']} ({s['publisher']})" for s in sources) or "none"
     return (
         f"validation A needs {org}'s own publication; the cited sources are {cited}",

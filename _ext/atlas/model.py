@@ -70,6 +70,8 @@ TRIGGER_KINDS = [
     "security",
     "software-bug",
 ]
+#: Where a symptom shows up: the areas of the "What are you seeing?" index.
+AREAS = ["service-latency", "data", "runtime-infrastructure", "network", "security"]
 #: The eight diagrams every system must have.
 MANDATORY_DIAGRAM_KINDS = DIAGRAM_KINDS[:8]
 
@@ -218,6 +220,29 @@ FIELDS: dict[str, FieldSpec] = {
         _text("detection", "detection", "say how and when the failure was noticed"),
         _text("resolution", "resolution", "say what ended it"),
         _text("scenario", "scenario", "say which failure this playbook handles"),
+        _text("symptom", "symptom", "say what the responder sees first, in their words"),
+        FieldSpec(
+            "area",
+            "area",
+            {"type": "string", "enum": AREAS},
+            "name where the symptom shows up",
+        ),
+        _text("technologies", "technologies", "list the technologies it covers, comma-separated"),
+        _text("problem", "problem", "say what goes wrong without the pattern"),
+        _text("solution", "solution", "say what the pattern does about it"),
+        _text("tradeoffs", "trade-offs", "say what the pattern costs"),
+        _text("avoid_when", "when not to use it", "say when the pattern does more harm than good"),
+        _text("symptoms", "symptoms", "say how the anti-pattern shows in production"),
+        _text("lure", "why teams fall into it", "say why it looks like a good idea at the time"),
+        _text("fix", "fix", "say what to do instead"),
+        _text("migrated_from", "from", "name what was migrated away from"),
+        _text("migrated_to", "to", "name what it was migrated to"),
+        FieldSpec("began", "began", DATE, "write the date the migration began as YYYY-MM-DD"),
+        FieldSpec("completed", "completed", DATE, "write the date it was completed as YYYY-MM-DD"),
+        _text("phases", "phases", "name the phases in order, separated by ' → '"),
+        _text("downtime", "downtime", "say how downtime was avoided (or how much there was)"),
+        _text("rollback", "rollback plan", "say how the team could go back at each phase"),
+        _text("outcome", "outcome", "say what the migration achieved, with figures as metrics"),
         _text("tools", "tools", "list the tools the steps use, comma-separated"),
         FieldSpec("rto", "RTO", DURATION, "write the recovery-time objective like 5m or 1h"),
         FieldSpec("review_learning", "learning review", VERDICT, "write pass or fail"),
@@ -246,6 +271,8 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("gate_notes", "gate notes", {"type": "string"}, "", computed=True),
         # What the body of a playbook (or guide) lacks for the 3 AM test, found when it is read.
         FieldSpec("response_problems", "response problems", {"type": "string"}, "", computed=True),
+        # The signals a playbook or guide lists, for the "What are you seeing?" index.
+        FieldSpec("signals", "signals", {"type": "string"}, "", computed=True),
         FieldSpec("stale", "stale", {"type": "boolean"}, "", computed=True),
     )
 }
@@ -262,6 +289,11 @@ LINKS: dict[str, LinkSpec] = {
         LinkSpec("diagrams", "diagrams", "shown in", ("diagram",)),
         LinkSpec("mitigates", "mitigates", "mitigated by", ("incident",)),
         LinkSpec("derived_from", "derived from", "copied or retold by", ("source",)),
+        LinkSpec("seen_in", "seen in", "diagnosed with", ("incident",)),
+        LinkSpec("examples", "examples", "shows the anti-pattern", ("incident",)),
+        LinkSpec("fixed_by", "fixed by", "fixes", ("pattern",)),
+        LinkSpec("implemented_by", "implemented by", "implements", ("system",)),
+        LinkSpec("related", "related patterns", "related to", ("pattern",)),
     )
 }
 
@@ -344,8 +376,58 @@ KINDS: dict[str, NeedKind] = {
             "PBK-",
             "#7a3db8",
             required=("scenario", "tools", "rto", "validation"),
-            optional=("organization", "review_3am", *REVIEW_FIELDS),
+            optional=("area", "organization", "review_3am", *REVIEW_FIELDS),
             optional_links=("mitigates", "sources"),
+        ),
+        NeedKind(
+            "guide",
+            "Debugging guide",
+            "GDE-",
+            "#1f6f8b",
+            required=("symptom", "area", "technologies", "validation"),
+            optional=("organization", "review_3am", *REVIEW_FIELDS),
+            required_links=("sources",),
+            optional_links=("playbooks", "seen_in", "diagrams"),
+        ),
+        NeedKind(
+            "pattern",
+            "Pattern",
+            "PAT-",
+            "#4a5bbf",
+            required=("problem", "solution", "tradeoffs", "avoid_when", "validation"),
+            optional=("organization",),
+            required_links=("sources", "implemented_by"),
+            optional_links=("diagrams", "related"),
+        ),
+        NeedKind(
+            "antipattern",
+            "Anti-pattern",
+            "ANT-",
+            "#a14d00",
+            required=("symptoms", "lure", "fix", "validation"),
+            optional=("organization",),
+            required_links=("sources", "examples"),
+            optional_links=("fixed_by",),
+        ),
+        NeedKind(
+            "migration",
+            "Migration",
+            "MIG-",
+            "#2e6b30",
+            required=(
+                "organization",
+                "migrated_from",
+                "migrated_to",
+                "began",
+                "phases",
+                "downtime",
+                "rollback",
+                "outcome",
+                "validation",
+            ),
+            optional=("completed",),
+            required_links=("sources",),
+            optional_links=("system", "diagrams"),
         ),
     )
 }

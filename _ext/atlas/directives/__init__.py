@@ -5,12 +5,16 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from .antipattern import setup_antipattern
 from .benchmarks import setup_benchmarks
 from .diagram import setup_diagram
 from .fields_table import setup_fields_table
+from .guide import setup_guide
 from .incident import setup_incident
 from .markup import setup_markup
 from .metric import setup_metric
+from .migration import setup_migration
+from .pattern import setup_pattern
 from .playbook import setup_playbook
 from .response import setup_response
 from .source import setup_source
@@ -24,6 +28,10 @@ NEED_DIRECTIVES = (
     setup_diagram,
     setup_incident,
     setup_playbook,
+    setup_guide,
+    setup_pattern,
+    setup_antipattern,
+    setup_migration,
 )
 
 

@@ -53,7 +53,8 @@ class AtlasNeedDirective(SphinxDirective):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.option_spec = cls.option_spec_for(KINDS[cls.directive])
+        if "directive" in cls.__dict__:  # not for shared bases such as RespondingDirective
+            cls.option_spec = cls.option_spec_for(KINDS[cls.directive])
 
     @property
     def kind(self) -> NeedKind:
@@ -233,5 +234,5 @@ class AtlasNeedDirective(SphinxDirective):
 
     def gate_row(self, need_id: str | None) -> list[nodes.Node]:
         """Where the card shows its quality gates (filled in once they are computed)."""
-        gated = self.directive in ("metric", "diagram", "incident", "playbook")
+        gated = self.directive not in ("source", "system")
         return [gate_badges(need_id=need_id)] if need_id and gated else []

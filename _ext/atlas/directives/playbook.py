@@ -11,18 +11,24 @@ from sphinx.application import Sphinx
 from ..cards import badge, level_badge
 from ..problems import report
 from .base import AtlasNeedDirective
-from .response import ENTRY_BEING_READ, response_problems, vague_steps
+from .response import (
+    ENTRY_BEING_READ,
+    PROBLEM_SEPARATOR,
+    response_problems,
+    signal_texts,
+    vague_steps,
+)
 
-#: Joins the problems stored on the need (read by the 3 AM gate).
-PROBLEM_SEPARATOR = " | "
 
+class RespondingDirective(AtlasNeedDirective):
+    """An entry a responder follows (playbook, debugging guide): its body must list the
+    signals and the first checks; parsed once, before the need is registered, so that
+    what it lacks, and the signals it lists, are stored on the need."""
 
-class PlaybookDirective(AtlasNeedDirective):
-    directive = "playbook"
+    #: Whether its numbered steps must each name something exact.
+    checks_steps = True
 
     def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
-        """The body must give signals, first checks and concrete steps; parsed once, here,
-        so that what it lacks is stored on the need for the 3 AM gate."""
         # The blocks inside name this entry in their warnings.
         self.env.temp_data[ENTRY_BEING_READ] = need_id
         try:
@@ -32,8 +38,10 @@ class PlaybookDirective(AtlasNeedDirective):
         problems = response_problems(self.parsed)
         for problem, fix in problems:
             if fix:  # the others were reported at their own line
-                report(self.location, need_id, f"the playbook {problem}", fix, "field")
-        for line, number in vague_steps(self.parsed):
+                report(self.location, need_id, f"the {self.directive} {problem}", fix, "field")
+        if signals := signal_texts(self.parsed):
+            fields["signals"] = PROBLEM_SEPARATOR.join(signals)
+        for line, number in vague_steps(self.parsed) if self.checks_steps else ():
             problem = f"step {number} names no command, metric, file or console path"
             problems.append((problem, ""))
             report(
@@ -51,6 +59,10 @@ class PlaybookDirective(AtlasNeedDirective):
         rows = self.summary_rows(fields)
         return [rows, *self.parsed] if rows.children else list(self.parsed)
 
+
+class PlaybookDirective(RespondingDirective):
+    directive = "playbook"
+
     def badges(self, fields: dict[str, Any]) -> list[nodes.Node | None]:
         rto = fields.get("rto")
         return [
@@ -59,7 +71,11 @@ class PlaybookDirective(AtlasNeedDirective):
         ]
 
     def summary(self, fields: dict[str, Any]) -> list[tuple[str, nodes.Node | str | None]]:
-        return [("Scenario", fields.get("scenario")), ("Tools", fields.get("tools"))]
+        return [
+            ("Scenario", fields.get("scenario")),
+            ("Area", fields.get("area")),
+            ("Tools", fields.get("tools")),
+        ]
 
 
 def setup_playbook(app: Sphinx) -> None:

@@ -17,6 +17,8 @@ from sphinx.util.docutils import SphinxDirective
 from ..placeholders import has_placeholder
 from ..problems import report
 
+#: Joins the problems and signals stored on a need.
+PROBLEM_SEPARATOR = " | "
 #: Where the entry being read leaves its id for the blocks inside it.
 ENTRY_BEING_READ = "atlas_entry_id"
 #: Inline nodes that name something exact: code, a link, a reference to another entry.
@@ -112,6 +114,17 @@ _ADD = {
     "first-checks": "add a ```{first-checks}``` block: a numbered list of the first checks in "
     "order, each a command or query in backticks",
 }
+
+
+def signal_texts(parsed: list[nodes.Node]) -> list[str]:
+    """The text of every signal listed in an entry's body (for the symptom index)."""
+    texts = []
+    for root in parsed:
+        for box in root.findall(nodes.container):
+            if "atlas-signals" in box["classes"]:
+                for items in box.findall(nodes.bullet_list):
+                    texts += [" ".join(item.astext().split()) for item in items.children]
+    return texts
 
 
 def vague_steps(parsed: list[nodes.Node]) -> Iterator[tuple[int | None, int]]:

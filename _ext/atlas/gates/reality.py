@@ -16,7 +16,7 @@ from ..model import UNDATED_SOURCE_KINDS
 from .context import GateContext
 from .result import Finding, Gate
 
-SOURCED = ("diagram", "metric", "incident")
+SOURCED = ("diagram", "metric", "incident", "guide", "pattern", "antipattern", "migration")
 #: Diagram kinds that describe the present (others describe a past event or a pattern).
 CURRENT_STATE_KINDS = (
     "architecture",

@@ -18,7 +18,7 @@ ROLLBACK = re.compile(r"\broll\s?back\b", re.IGNORECASE)
 
 def links_a_playbook(ctx: GateContext) -> Iterator[Finding]:
     need = ctx.need
-    shows_failure = need["type"] == "incident" or (
+    shows_failure = need["type"] in ("incident", "guide") or (
         need["type"] == "diagram" and need["kind"] in FAILURE_KINDS
     )
     if shows_failure and not ctx.linked("playbooks", "playbook"):
@@ -38,11 +38,15 @@ def shows_its_signal(ctx: GateContext) -> Iterator[Finding]:
         )
 
 
+def lists_signals_and_first_checks(ctx: GateContext) -> Iterator[Finding]:
+    """Found when the playbook or guide was read, and reported there at its line."""
+    for problem in filter(None, (ctx.need.get("response_problems") or "").split(" | ")):
+        yield Finding(problem, "see the warning at its line", reported=True)
+
+
 def playbook_is_followable(ctx: GateContext) -> Iterator[Finding]:
     if ctx.need["type"] != "playbook":
         return
-    for problem in filter(None, (ctx.need.get("response_problems") or "").split(" | ")):
-        yield Finding(problem, "see the warning at its line", reported=True)
     text = ctx.source_text
     if len(STEP.findall(text)) < 2:
         yield Finding("has no numbered steps", "write the response as a numbered list (1., 2., …)")
@@ -55,8 +59,13 @@ def playbook_is_followable(ctx: GateContext) -> Iterator[Finding]:
 GATE = Gate(
     field="gate_3am",
     title="3 AM test",
-    applies=lambda ctx: ctx.need["type"] in ("diagram", "incident", "playbook"),
-    rules=(links_a_playbook, shows_its_signal, playbook_is_followable),
+    applies=lambda ctx: ctx.need["type"] in ("diagram", "incident", "playbook", "guide"),
+    rules=(
+        links_a_playbook,
+        shows_its_signal,
+        lists_signals_and_first_checks,
+        playbook_is_followable,
+    ),
     review_field="review_3am",
-    reviewed_types=frozenset({"diagram", "incident", "playbook"}),
+    reviewed_types=frozenset({"diagram", "incident", "playbook", "guide"}),
 )

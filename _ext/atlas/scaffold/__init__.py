@@ -31,7 +31,20 @@ FOLDERS = {
     "full-system": ("systems", "Systems"),
     "incident": ("incidents", "Incidents"),
     "playbook": ("playbooks", "Playbooks"),
+    "guide": ("guides", "Debugging guides"),
+    "pattern": ("patterns", "Patterns"),
+    "antipattern": ("antipatterns", "Anti-patterns"),
+    "migration": ("migrations", "Migrations"),
 }
+#: The catalogue's entry types: each a page with its lead, its diagram (of this kind, if
+#: any), the entry and its first source.
+CATALOGUE = {
+    "guide": ("debugging", "guide-body.txt", "docs"),
+    "pattern": ("pattern", "", "blog"),
+    "antipattern": (None, "", "postmortem"),
+    "migration": ("migration", "", "blog"),
+}
+LEAD = fill("the lead: one or two sentences a reader needs before the diagram")
 SOURCE_BODY = fill("what the document says that Atlas uses, and how you read it")
 
 
@@ -266,6 +279,45 @@ class Scaffolder:
             slug(r.need_id, "PBK-"),
             template("entry-page.md", heading=self.title(), entry=entry),
         )
+
+    def new_guide(self) -> None:
+        self.new_catalogue_entry()
+
+    def new_pattern(self) -> None:
+        self.new_catalogue_entry()
+
+    def new_antipattern(self) -> None:
+        self.new_catalogue_entry()
+
+    def new_migration(self) -> None:
+        self.new_catalogue_entry()
+
+    def new_catalogue_entry(self) -> None:
+        r = self.request
+        diagram_kind, body_name, source_kind = CATALOGUE[r.kind]
+        prefix = KINDS[r.kind].prefix
+        name = slug(r.need_id, prefix)
+        upper = name.upper()
+        source_id = f"SRC-{upper}-SOURCE-1"
+        source = self.block("source", source_id, body=SOURCE_BODY, kind=source_kind)
+        given = {"sources": source_id, **self.system_links()}
+        diagram = ""
+        if diagram_kind:
+            diagram_id = f"DGM-{upper}-{diagram_kind.upper()}"
+            diagram = self.diagram_block(diagram_id, diagram_kind, r.system, source_id)
+            given["diagrams"] = diagram_id
+        body = (TEMPLATES / body_name).read_text(encoding="utf-8") if body_name else ""
+        body = body or fill(f"what a reader should know about this {r.kind}, with sources")
+        entry = self.block(r.kind, r.need_id, r.title, body, **given)
+        text = template(
+            "catalogue-page.md",
+            title=self.title(),
+            lead=LEAD,
+            diagram=diagram,
+            entry=entry,
+            source=source,
+        )
+        self.new_page(r.kind, name, text)
 
     def title(self) -> str:
         return self.request.title or fill("the page title")

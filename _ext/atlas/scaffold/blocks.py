@@ -11,9 +11,11 @@ from ..model import FIELDS, KINDS
 ASKED_LINKS = {
     "incident": ("playbooks",),
     "playbook": ("mitigates",),
+    "guide": ("playbooks", "seen_in"),
+    "antipattern": ("fixed_by",),
 }
 #: Optional fields a scaffold asks for anyway, because a check wants one of them.
-ASKED_FIELDS = {"incident": ("ended",)}
+ASKED_FIELDS = {"incident": ("ended",), "source": ("published",)}
 #: Diagram kinds whose 3 AM gate wants a playbook link.
 FAILURE_KINDS = ("failure-domains", "operations", "incident", "debugging")
 #: Diagram kinds whose 3 AM gate wants the signal that shows the failure.
@@ -38,6 +40,12 @@ LINK_HINTS = {
     "playbooks": "the PBK-… ids of the playbooks a responder should open, comma-separated",
     "diagrams": "the DGM-… ids of the diagrams that show it, comma-separated",
     "mitigates": "the INC-… ids of the incidents it would have shortened",
+    "derived_from": "the SRC-… id of the source this one copies or retells",
+    "seen_in": "the INC-… ids of incidents where this was the cause",
+    "examples": "the INC-… ids of incidents where this anti-pattern did harm",
+    "fixed_by": "the PAT-… ids of the patterns that prevent it",
+    "implemented_by": "the SYS-… ids of the systems that run this pattern",
+    "related": "the PAT-… ids of related patterns",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import dashboard, explorer, links, matrices, registers  # noqa: F401 (they register their views)
+from . import catalogue, dashboard, explorer, links, matrices, registers  # noqa: F401 (they register their views)
 from .base import setup_view_base
 from .flows import setup_flows
 

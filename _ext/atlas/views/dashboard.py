@@ -24,13 +24,16 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f} %" if whole else "—"
 
 
+TYPES_WITH_LEVELS = (
+    "metric", "diagram", "incident", "playbook", "guide", "pattern", "antipattern", "migration",
+)  # fmt: skip
 REVIEWS = {"gate_learning": "review_learning", "gate_3am": "review_3am"}
 
 
 @register_view(
     "dashboard",
     reads=(
-        "type", "id", "title", "kind", "validation", *GATES,
+        "type", "id", "title", "kind", "system", "validation", *GATES,
         *(f"{g}_checks" for g in GATES), *REVIEWS.values(),
     ),
 )  # fmt: skip
@@ -41,10 +44,14 @@ def dashboard(needs: Any, app: Any) -> list[ViewTable]:
     entries.rows = [[Cell(kind.title), Cell(str(counts[name]))] for name, kind in KINDS.items()]
 
     actual = {
-        "system diagrams": sum(d["kind"] in MANDATORY_DIAGRAM_KINDS for d in diagrams),
+        **diagram_progress(diagrams),
         "diagrams": len(diagrams),
         "incidents": counts["incident"],
         "playbooks": counts["playbook"],
+        "debugging guides": counts["guide"],
+        "patterns": counts["pattern"],
+        "anti-patterns": counts["antipattern"],
+        "migrations": counts["migration"],
     }
     targets = ViewTable(
         "Progress against the roadmap", ["What", "Now", "Target", "Done"], sortable=False
@@ -100,7 +107,7 @@ def dashboard(needs: Any, app: Any) -> list[ViewTable]:
 
     levels = ViewTable(
         "Validation levels",
-        ["Level", "Metrics", "Diagrams", "Incidents", "Playbooks"],
+        ["Level", *(KINDS[t].title + "s" for t in TYPES_WITH_LEVELS)],
         sortable=False,
     )
     for level in ("A", "B", "C"):
@@ -108,10 +115,33 @@ def dashboard(needs: Any, app: Any) -> list[ViewTable]:
             [Cell(level)]
             + [
                 Cell(str(sum(n["validation"] == level for n in of_type(needs, t))))
-                for t in ("metric", "diagram", "incident", "playbook")
+                for t in TYPES_WITH_LEVELS
             ]
         )
     return [entries, targets, by_kind, gates, waiting, levels]
+
+
+#: The roadmap's diagram rows outside the systems, by the diagram kind they count.
+ROADMAP_KINDS = {
+    "incident diagrams": "incident",
+    "debugging diagrams": "debugging",
+    "scale diagrams": "scale-evolution",
+    "performance diagrams": "performance",
+    "pattern diagrams": "pattern",
+    "cost diagrams": "cost",
+    "migration diagrams": "migration",
+    "capacity diagrams": "capacity",
+    "comparison diagrams": "comparison",
+}
+
+
+def diagram_progress(diagrams: list[Any]) -> dict[str, int]:
+    """Diagrams against the roadmap's rows, each counted once: a mandatory kind on a system
+    is a system diagram; anything else counts under its kind."""
+    on_system = [d for d in diagrams if d["kind"] in MANDATORY_DIAGRAM_KINDS and d["system"]]
+    rest = Counter(d["kind"] for d in diagrams if d not in on_system)
+    progress = {name: rest[kind] for name, kind in ROADMAP_KINDS.items()}
+    return {"system diagrams": len(on_system), **progress}
 
 
 def _awaiting_review(judged: list[Any], gate: str) -> list[Any]:
