@@ -37,7 +37,6 @@ def organisations(need: NeedItem, needs) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-
 def _names(text: str | None) -> list[str]:
     return [_norm(part) for part in (text or "").split(",") if part.strip()]
 
