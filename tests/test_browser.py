@@ -293,9 +293,12 @@ AXE_RUN = """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa'
 
 def one_page_of_every_kind(handbook: Path) -> list[str]:
     """The landing page, a system overview and a system diagram page, an incident, a playbook,
-    the incident explorer, the guides, and every review page."""
+    the incident explorer, the symptom index and the catalogue's sections, the guides, and
+    every review page."""
     pages = ["index.html", "systems/discord/index.html", "systems/discord/architecture.html"]
     pages += ["incidents/discord-2022-03-08.html", "playbooks/database-failover.html"]
+    pages += ["symptoms.html", "guides/index.html", "patterns/index.html"]
+    pages += ["antipatterns/index.html", "migrations/index.html"]
     pages += ["incidents/index.html", "authoring.html", "contributing.html", "glossary.html"]
     pages += sorted(str(p.relative_to(handbook)) for p in (handbook / "review").glob("*.html"))
     return pages
@@ -350,6 +353,7 @@ def test_keyboard_reaches_every_control_with_a_visible_focus_ring(site: str) -> 
         "incidents/index.html",
         "review/diagrams.html",
         "playbooks/database-failover.html",
+        "symptoms.html",
     ]
     problems = []
     with sync_playwright() as playwright:
@@ -377,3 +381,23 @@ def test_keyboard_reaches_every_control_with_a_visible_focus_ring(site: str) -> 
         assert header.get_attribute("aria-sort") == "descending"
         browser.close()
     assert problems == []
+
+
+def test_what_are_you_seeing_finds_the_playbook_for_an_exact_signal(site: str) -> None:
+    """At 3 AM: paste the error message into the index's filter, get the playbook; the
+    site's own search finds it too."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport=DESKTOP)
+        page.goto(site + "symptoms.html", wait_until="load")
+        page.locator("input.atlas-filter").first.fill("CrashLoopBackOff")
+        rows = page.locator("table.atlas-view tbody tr:visible")
+        opened = rows.locator("td:nth-child(4)").all_text_contents()
+        assert opened and all("PBK-CRASH-LOOP" in text for text in opened), opened
+        page.goto(site + "search.html?q=CrashLoopBackOff", wait_until="load")
+        page.wait_for_selector("#search-results li", timeout=15000)
+        found = page.locator("#search-results li a").evaluate_all("as => as.map(a => a.href)")
+        assert any("playbooks/crash-loop.html" in href for href in found), found
+        browser.close()

@@ -142,6 +142,10 @@ def test_catalogue_views(cat: SphinxTestApp) -> None:
     assert progress["patterns"][1:3] == ["3", "80"]
     assert progress["debugging diagrams"][1] == "1" and progress["pattern diagrams"][1] == "1"
     assert progress["migration diagrams"][1] == "1"
+    trace = {r[0]: r for r in found[
+        "Catalogue traceability: guides, patterns, anti-patterns and migrations"][1:]}  # fmt: skip
+    assert trace["GDE-C-OOM"][2:] == ["Debugging guide", "C", "SRC-C-DOCS", "pass", "pending"]
+    assert trace["GDE-C-VAGUE"][6] == "fail" and trace["MIG-C-MOVE"][5] == "pass"
     entries = dict((r[0], r[1]) for r in found["Entries"][1:])
     assert entries["Anti-pattern"] == "2" and entries["Migration"] == "2"
 

@@ -281,6 +281,10 @@ def test_each_view_declares_every_field_it_reads(review: SphinxTestApp) -> None:
         "incident-explorer",
         "figures",
         "link-health",
+        "symptoms",
+        "patterns",
+        "antipatterns",
+        "migrations",
     }
     for name, view in VIEWS.items():
         reads: set[str] = set()

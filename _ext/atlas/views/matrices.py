@@ -21,10 +21,17 @@ def worst_gate(need: Any) -> str | None:
     return max((need[g] for g in GATES), key=lambda s: SEVERITY[s])
 
 
+#: The catalogue's entry types that the traceability view lists after the diagrams.
+CATALOGUE_TYPES = ("guide", "pattern", "antipattern", "migration")
+
+
 @register_view(
     "traceability",
-    reads=("type", "id", "title", "system", "kind", "validation", "sources", *GATES, "stale"),
-)
+    reads=(
+        "type", "id", "title", "type_name", "system", "kind", "validation", "sources", *GATES,
+        "stale",
+    ),
+)  # fmt: skip
 def traceability(needs: Any, app: Any) -> list[ViewTable]:
     table = ViewTable(
         "Diagram traceability matrix",
@@ -58,7 +65,32 @@ def traceability(needs: Any, app: Any) -> list[ViewTable]:
                 Cell("stale", badge="warning") if need["stale"] else Cell("—"),
             ]
         )
-    return [table]
+    return [table, catalogue_traceability(needs)]
+
+
+def catalogue_traceability(needs: Any) -> ViewTable:
+    """Guides, patterns, anti-patterns and migrations: what each rests on and its gates."""
+    table = ViewTable(
+        "Catalogue traceability: guides, patterns, anti-patterns and migrations",
+        ["Entry", "Title", "Type", "Level", "Sources", "Reality", "3 AM"],
+        csv_name="catalogue.csv",
+        empty="No guide, pattern, anti-pattern or migration yet.",
+        wide=True,
+    )
+    for need_type in CATALOGUE_TYPES:
+        for need in of_type(needs, need_type):
+            table.rows.append(
+                [
+                    Cell.link(need["id"]),
+                    Cell(need["title"]),
+                    Cell(need["type_name"]),
+                    Cell(need["validation"] or "—"),
+                    [Cell.link(s) for s in need["sources"]] or Cell("—"),
+                    Cell.status(need["gate_reality"]),
+                    Cell.status(need["gate_3am"]),
+                ]
+            )
+    return table
 
 
 @register_view("coverage", reads=("type", "id", "system", "kind", *GATES))
