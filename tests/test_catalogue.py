@@ -146,6 +146,10 @@ def test_catalogue_views(cat: SphinxTestApp) -> None:
         "Catalogue traceability: guides, patterns, anti-patterns and migrations"][1:]}  # fmt: skip
     assert trace["GDE-C-OOM"][2:] == ["Debugging guide", "C", "SRC-C-DOCS", "pass", "pending"]
     assert trace["GDE-C-VAGUE"][6] == "fail" and trace["MIG-C-MOVE"][5] == "pass"
+    coverage = found["Coverage: the catalogue's entries for each system"]
+    assert coverage[1] == ["SYS-C", "PAT-C-BREAKER , PAT-C-BULKHEAD", "MIG-C-MOVE"]
+    stale = found["Guides and patterns whose newest source is older than the limit"]
+    assert [row[0] for row in stale[1:]] == ["PAT-C-BULKHEAD"]
     entries = dict((r[0], r[1]) for r in found["Entries"][1:])
     assert entries["Anti-pattern"] == "2" and entries["Migration"] == "2"
 

@@ -75,7 +75,10 @@ def is_stale(ctx: GateContext) -> bool:
     need, limit, today = ctx.need, ctx.settings.stale_after_months, ctx.settings.today
     if need["type"] == "metric" and not need["historical"] and need["as_of"]:
         return months_between(date.fromisoformat(need["as_of"]), today) > limit
-    if need["type"] == "diagram" and need["kind"] in CURRENT_STATE_KINDS:
+    describes_present = need["type"] in ("guide", "pattern") or (
+        need["type"] == "diagram" and need["kind"] in CURRENT_STATE_KINDS
+    )
+    if describes_present:
         dates = [
             date.fromisoformat(dated)
             for s in ctx.linked("sources", "source")

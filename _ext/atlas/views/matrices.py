@@ -93,7 +93,10 @@ def catalogue_traceability(needs: Any) -> ViewTable:
     return table
 
 
-@register_view("coverage", reads=("type", "id", "system", "kind", *GATES))
+@register_view(
+    "coverage",
+    reads=("type", "id", "system", "kind", *GATES, "implemented_by_back", "system_back"),
+)
 def coverage(needs: Any, app: Any) -> list[ViewTable]:
     table = ViewTable(
         "Coverage: the eight mandatory diagrams of each system",
@@ -118,4 +121,19 @@ def coverage(needs: Any, app: Any) -> list[ViewTable]:
                 cells += [Cell.link(diagram["id"]), Cell.status(worst_gate(diagram))]
             row.append(cells)
         table.rows.append(row)
-    return [table]
+    catalogue = ViewTable(
+        "Coverage: the catalogue's entries for each system",
+        ["System", "Patterns it implements", "Migrations"],
+        csv_name="coverage-catalogue.csv",
+        empty="No system yet.",
+    )
+    for system in of_type(needs, "system"):
+        migrations = [i for i in system["system_back"] if needs[i]["type"] == "migration"]
+        catalogue.rows.append(
+            [
+                Cell.link(system["id"]),
+                [Cell.link(p) for p in system["implemented_by_back"]] or Cell("none yet"),
+                [Cell.link(m) for m in migrations] or Cell("none yet"),
+            ]
+        )
+    return [table, catalogue]

@@ -93,8 +93,8 @@ def incident_playbooks(needs: Any, app: Any) -> list[ViewTable]:
 @register_view(
     "staleness",
     reads=(
-        "type", "id", "title", "stale", "as_of", "value", "unit", "qualifier", "system", "sources",
-        "kind",
+        "type", "id", "title", "type_name", "stale", "as_of", "value", "unit", "qualifier",
+        "system", "sources", "kind",
     ),
 )  # fmt: skip
 def staleness(needs: Any, app: Any) -> list[ViewTable]:
@@ -135,7 +135,19 @@ def staleness(needs: Any, app: Any) -> list[ViewTable]:
                     [Cell.link(s) for s in diagram["sources"]],
                 ]
             )
-    return [report, pictures]
+    practice = ViewTable(
+        "Guides and patterns whose newest source is older than the limit",
+        ["Entry", "Title", "Type", "Sources"],
+        empty="No guide or pattern is stale.",
+    )
+    for need_type in ("guide", "pattern"):
+        for need in of_type(needs, need_type):
+            if need["stale"]:
+                practice.rows.append(
+                    [Cell.link(need["id"]), Cell(need["title"]), Cell(need["type_name"]),
+                     [Cell.link(s) for s in need["sources"]]]
+                )  # fmt: skip
+    return [report, pictures, practice]
 
 
 @register_view(
