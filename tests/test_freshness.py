@@ -85,7 +85,7 @@ def test_gate_badges_follow_changes_on_other_pages(tmp_path: Path) -> None:
     assert learning_badge() == "✗ Learning"
     edit(srcdir / "index.md", "CDN\n", "TLS\n  Transport Layer Security.\n\nCDN\n")
     build(srcdir)
-    assert learning_badge() == "… Learning"
+    assert learning_badge() == "Learning: checks ✓ · review pending"
 
 
 def test_prose_edit_rewrites_only_its_page(tmp_path: Path) -> None:

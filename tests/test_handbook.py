@@ -21,7 +21,10 @@ def test_landing_page_introduces_the_handbook(handbook: Path) -> None:
     index = soup(handbook, "index.html")
     assert index.find("h1").get_text(strip=True).startswith("Atlas")
     cards = [c.get_text(" ", strip=True) for c in index.select(".sd-card-title")]
-    assert cards == ["Systems", "Incidents", "Playbooks"]
+    assert cards == [
+        "Systems", "Incidents", "Playbooks", "Debugging guides", "Patterns and anti-patterns",
+        "Migrations",
+    ]  # fmt: skip
     assert index.find("a", href="about.html"), "the landing page links the About page"
 
 
