@@ -72,8 +72,19 @@ TRIGGER_KINDS = [
 ]
 #: Where a symptom shows up: the areas of the "What are you seeing?" index.
 AREAS = ["service-latency", "data", "runtime-infrastructure", "network", "security"]
+#: Diagrams of a failure that must name the signal a responder sees (3 AM test).
+SIGNAL_DIAGRAM_KINDS = ("failure-domains", "operations", "incident")
 #: The eight diagrams every system must have.
 MANDATORY_DIAGRAM_KINDS = DIAGRAM_KINDS[:8]
+
+
+#: The four quality gates' need fields and how they read.
+GATE_FIELDS = (
+    ("gate_reality", "production reality"),
+    ("gate_visual", "visual consistency"),
+    ("gate_learning", "learning efficiency"),
+    ("gate_3am", "3 AM test"),
+)
 
 
 @dataclass(frozen=True)
@@ -249,24 +260,11 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("review_3am", "3 AM review", VERDICT, "write pass or fail"),
         _text("reviewer", "reviewer", "name who reviewed it"),
         FieldSpec("reviewed", "reviewed", DATE, "write the review date as YYYY-MM-DD"),
-        *(
-            FieldSpec(name, label, GATE_STATUS, "", computed=True)
-            for name, label in (
-                ("gate_reality", "production reality"),
-                ("gate_visual", "visual consistency"),
-                ("gate_learning", "learning efficiency"),
-                ("gate_3am", "3 AM test"),
-            )
-        ),
+        *(FieldSpec(name, label, GATE_STATUS, "", computed=True) for name, label in GATE_FIELDS),
         *(
             # The machine part of a gate alone, apart from the reviewer's verdict.
             FieldSpec(f"{name}_checks", f"{label}, machine checks", VERDICT, "", computed=True)
-            for name, label in (
-                ("gate_reality", "production reality"),
-                ("gate_visual", "visual consistency"),
-                ("gate_learning", "learning efficiency"),
-                ("gate_3am", "3 AM test"),
-            )
+            for name, label in GATE_FIELDS
         ),
         FieldSpec("gate_notes", "gate notes", {"type": "string"}, "", computed=True),
         # What the body of a playbook (or guide) lacks for the 3 AM test, found when it is read.

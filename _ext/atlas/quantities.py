@@ -73,9 +73,12 @@ def plain_number(number: float) -> str:
 
 def range_problem(value: str | None) -> str | None:
     """Why a range is malformed (its low end is not below its high end), or None."""
-    figure = parse_value(value)
-    if figure is not None and figure.high < figure.low:
-        return f"the range {figure.written} runs downwards"
-    if figure is not None and figure.is_range is False and _RANGE.match(value or "")["high"]:
-        return f"the range {figure.written} has equal ends"
+    match = _RANGE.match((value or "").strip())
+    if match is None or match["high"] is None:
+        return None
+    low, high = float(match["low"]), float(match["high"])
+    if high < low:
+        return f"the range {_written(match['low'], match['high'])} runs downwards"
+    if high == low:
+        return f"the range {_written(match['low'], match['high'])} has equal ends"
     return None

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..directives.response import PROBLEM_SEPARATOR
+from ..model import SIGNAL_DIAGRAM_KINDS
 from .context import GateContext
 from .result import Finding, Gate
 
 FAILURE_KINDS = ("failure-domains", "operations", "incident", "debugging")
-#: Diagrams of a failure that must name the signal a responder sees (shown under them).
-SIGNAL_KINDS = ("failure-domains", "operations", "incident")
 STEP = re.compile(r"^\s*\d+[.)]\s+\S", re.MULTILINE)
 VERIFY = re.compile(r"\bverif(y|ication)\b", re.IGNORECASE)
 ROLLBACK = re.compile(r"\broll\s?back\b", re.IGNORECASE)
@@ -30,7 +30,8 @@ def links_a_playbook(ctx: GateContext) -> Iterator[Finding]:
 
 def shows_its_signal(ctx: GateContext) -> Iterator[Finding]:
     need = ctx.need
-    if need["type"] == "diagram" and need["kind"] in SIGNAL_KINDS and not need.get("signal"):
+    shows_failure = need["type"] == "diagram" and need["kind"] in SIGNAL_DIAGRAM_KINDS
+    if shows_failure and not need.get("signal"):
         yield Finding(
             "names no signal that shows the failure",
             "add ':signal:' with what a responder sees first: the error message, metric or "
@@ -40,7 +41,7 @@ def shows_its_signal(ctx: GateContext) -> Iterator[Finding]:
 
 def lists_signals_and_first_checks(ctx: GateContext) -> Iterator[Finding]:
     """Found when the playbook or guide was read, and reported there at its line."""
-    for problem in filter(None, (ctx.need.get("response_problems") or "").split(" | ")):
+    for problem in filter(None, (ctx.need.get("response_problems") or "").split(PROBLEM_SEPARATOR)):
         yield Finding(problem, "see the warning at its line", reported=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..model import FIELDS, KINDS
+from ..model import FIELDS, KINDS, SIGNAL_DIAGRAM_KINDS
 
 #: Optional links a scaffold asks for anyway, because a gate wants them.
 ASKED_LINKS = {
@@ -18,8 +18,6 @@ ASKED_LINKS = {
 ASKED_FIELDS = {"incident": ("ended",), "source": ("published",)}
 #: Diagram kinds whose 3 AM gate wants a playbook link.
 FAILURE_KINDS = ("failure-domains", "operations", "incident", "debugging")
-#: Diagram kinds whose 3 AM gate wants the signal that shows the failure.
-SIGNAL_KINDS = ("failure-domains", "operations", "incident")
 
 
 def fill(hint: str) -> str:
@@ -79,7 +77,7 @@ def directive_block(
     lines = [f"{fence}{{{kind}}} {title or fill('the title: what it is, in a few words')}"]
     lines.append(f":id: {need_id}")
     asked = ASKED_FIELDS.get(kind, ())
-    if kind == "diagram" and given.get("kind") in SIGNAL_KINDS:
+    if kind == "diagram" and given.get("kind") in SIGNAL_DIAGRAM_KINDS:
         asked = (*asked, "signal")
     names = [*spec.required, *(n for n in spec.optional if n in given or n in asked)]
     for name in names:
