@@ -55,6 +55,8 @@ EXPECTED = [
     ("playbooks.md", 52, "PBK-P-VAGUE", "field", "signal 1 quotes no exact error message"),
     ("playbooks.md", 56, "PBK-P-VAGUE", "field", "check 1 names no command or query"),
     ("playbooks.md", 63, "PBK-P-VAGUE", "field", "step 2 names no command, metric, file"),
+    ("incidents.md", 20, "INC-P-NOEND", "field", "an incident needs ':ended:' or ':duration:'"),
+    ("incidents.md", 36, "INC-P-BOTHENDS", "field", "':end_unknown:' contradicts the ':ended:'"),
 ]
 
 
@@ -65,6 +67,17 @@ def test_one_located_warning_per_broken_rule_with_its_fix(prov: SphinxTestApp) -
         hits = [w for w in found if w[:4] == (file, line, need_id, rule) and fragment in w[4]]
         assert len(hits) == 1, f"{file}:{line} {need_id} {fragment!r} in\n{found}"
         assert "Fix: " in hits[0][4]
+
+
+def test_an_end_no_source_states_is_shown_as_not_stated(prov: SphinxTestApp) -> None:
+    page = html(prov, "incidents.html")
+    glances = [box.get_text(" ", strip=True) for box in page.select(".atlas-glance")]
+    assert any("When : 2024-05-01 10:00 UTC; end not stated" in box for box in glances), glances
+    card = " ".join(page.get_text(" ").split())
+    assert "Ended (UTC) : not stated: ProvCo" in card and "gives the start but no time" in card
+    need = needs_of(prov)["INC-P-OPENEND"]
+    assert need["end_unknown"].startswith("ProvCo's post gives the start")
+    assert not need["ended"] and not need["duration"]
 
 
 def test_figures_read_as_their_sources_state_them(prov: SphinxTestApp) -> None:

@@ -213,6 +213,11 @@ FIELDS: dict[str, FieldSpec] = {
         ),
         FieldSpec("ended", "ended", UTC_DATETIME, "write the UTC end as YYYY-MM-DDTHH:MMZ"),
         FieldSpec("duration", "duration", DURATION, "write it like 4h17m, 43s or 2d6h"),
+        _text(
+            "end_unknown",
+            "end not stated",
+            "say why no source gives the end (which sources were read, what they say instead)",
+        ),
         FieldSpec(
             "category",
             "category",
@@ -364,7 +369,7 @@ KINDS: dict[str, NeedKind] = {
                 "resolution",
                 "validation",
             ),
-            optional=("ended", "duration", "review_3am", *REVIEW_FIELDS),
+            optional=("ended", "duration", "end_unknown", "review_3am", *REVIEW_FIELDS),
             required_links=("sources",),
             optional_links=("system", "playbooks", "diagrams"),
         ),

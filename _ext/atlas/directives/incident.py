@@ -46,7 +46,9 @@ def when(fields: dict[str, Any]) -> str | None:
         text += " → " + end.strftime("%H:%M" if end.date() == start.date() else "%Y-%m-%d %H:%M")
         duration = duration or format_duration(end - start)
     text += " UTC"
-    return f"{text} ({duration})" if duration else text
+    if duration:
+        return f"{text} ({duration})"
+    return f"{text}; end not stated" if fields.get("end_unknown") else text
 
 
 def _playbook_buttons(playbooks: list[str]) -> nodes.Node:
@@ -83,17 +85,33 @@ def glance_box(
     return box
 
 
+def _unstated(fields: dict[str, Any]) -> str | None:
+    reason = fields.get("end_unknown")
+    return f"not stated: {reason}" if reason else None
+
+
 class IncidentDirective(AtlasNeedDirective):
     directive = "incident"
 
     def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
         started, ended, duration = (fields.get(k) for k in ("started", "ended", "duration"))
-        if not ended and not duration and "ended" not in self.options:
+        # An end no source states is recorded as such, never guessed.
+        unstated = fields.get("end_unknown") or "end_unknown" in self.options
+        if not ended and not duration and "ended" not in self.options and not unstated:
             report(
                 self.location,
                 need_id,
                 "an incident needs ':ended:' or ':duration:'",
-                "add ':ended: YYYY-MM-DDTHH:MMZ' (UTC) or ':duration:' like 4h17m",
+                "add ':ended: YYYY-MM-DDTHH:MMZ' (UTC) or ':duration:' like 4h17m; if no source"
+                " states the end, write ':end_unknown:' with what the sources say instead",
+                "field",
+            )
+        if unstated and (ended or duration):
+            report(
+                self.location,
+                need_id,
+                "':end_unknown:' contradicts the ':ended:' or ':duration:' it also gives",
+                "keep either the end or ':end_unknown:'",
                 "field",
             )
         if not (started and ended):
@@ -147,7 +165,7 @@ class IncidentDirective(AtlasNeedDirective):
             ("Organisation", fields.get("organization")),
             ("Trigger kind", fields.get("trigger_kind")),
             ("Started (UTC)", started),
-            ("Ended (UTC)", ended),
+            ("Ended (UTC)", ended or _unstated(fields)),
             ("Duration", duration),
             ("Impact", fields.get("impact")),
             ("Trigger", fields.get("trigger")),
