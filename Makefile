@@ -87,15 +87,18 @@ new: deps ## Scaffold an entry: make new KIND=incident ID=INC-… TITLE="…" [A
 	@test -n "$(KIND)" -a -n "$(ID)" || { $(BIN)/atlas new --help; exit 2; }
 	$(BIN)/atlas new $(KIND) $(ID) --title "$(TITLE)" $(ARGS)
 
-pdf: deps ## Build the PDF handbook into _build/pdf
-	$(SPHINX) -b simplepdf -d $(BUILDDIR)/doctrees/pdf $(SPHINXOPTS) $(BUILDDIR)/pdf
+pdf: deps ## Build the PDF volumes into _build/pdf (one part only: make pdf VOLUME=incidents)
+	$(SPHINX) -b volumes -d $(BUILDDIR)/doctrees/pdf $(if $(VOLUME),-D atlas_volume=$(VOLUME)) \
+		$(SPHINXOPTS) $(BUILDDIR)/pdf
 
 epub: deps ## Build the EPUB into _build/epub
 	$(SPHINX) -b epub -d $(BUILDDIR)/doctrees/epub $(SPHINXOPTS) $(BUILDDIR)/epub
 
 all: pdf epub ## PDF + EPUB first, then the HTML site that ships and links them
 	mkdir -p $(BUILDDIR)/downloads
-	cp $(BUILDDIR)/pdf/atlas-handbook.pdf $(BUILDDIR)/epub/atlas.epub $(BUILDDIR)/downloads/
+	rm -f $(BUILDDIR)/downloads/*.pdf
+	cp $(BUILDDIR)/pdf/atlas-*.pdf $(BUILDDIR)/pdf/volumes.json $(BUILDDIR)/epub/atlas.epub \
+		$(BUILDDIR)/downloads/
 	$(MAKE) --no-print-directory html
 
 serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shutil
 import subprocess
@@ -28,11 +29,21 @@ def sphinx(builder: str, confdir: Path, srcdir: Path, outdir: Path, *options: st
 
 
 @pytest.fixture(scope="module")
-def handbook_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def volumes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], str]:
+    """Every PDF volume of the handbook, from one `make pdf`-style build."""
     out = tmp_path_factory.mktemp("pdf")
-    result = sphinx("simplepdf", PROJECT, PROJECT / "source", out, "-d", str(out / ".doctrees"))
+    result = sphinx("volumes", PROJECT, PROJECT / "source", out, "-d", str(out / ".doctrees"))
     assert result.returncode == 0, result.stderr[-3000:]
-    return out / "atlas-handbook.pdf", result.stdout + result.stderr
+    manifest = json.loads((out / "volumes.json").read_text())
+    files = {entry["slug"]: out / entry["file"] for entry in manifest}
+    return out, files, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def handbook_pdf(volumes) -> tuple[Path, str]:
+    """The volume most pages of the handbook's book checks look at: the incidents."""
+    _, files, log = volumes
+    return files["incidents"], log
 
 
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
@@ -50,36 +61,107 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     return found
 
 
-def test_pdf_has_cover_bookmarks_and_a_true_table_of_contents(handbook_pdf) -> None:
-    pdf, log = handbook_pdf
-    reader = PdfReader(pdf)
-    assert len(reader.pages) > 20
-    cover = reader.pages[0].extract_text()
-    assert "Atlas" in cover and re.search(r"Built \d{4}-\d{2}-\d{2}", cover)
-    chapters = {title: page for depth, title, page in outline(reader) if depth == 1}
-    for chapter in (
-        "1. About this handbook",
-        "2. What are you seeing?",
-        "4. Incidents",
-        "6. Debugging guides",
-        "11. Contributor guide",
-        "13. Review",
-    ):
-        assert chapter in chapters
-    # The printed table of contents gives the same page as the bookmark.
+#: The chapters each volume must open, with the handbook's chapter numbers.
+CHAPTERS = {
+    "systems": ["3. Systems"],
+    "incidents": ["4. Incidents"],
+    "operations": ["2. What are you seeing?", "5. Playbooks", "6. Debugging guides"],
+    "patterns": ["7. Patterns", "8. Anti-patterns", "9. Migrations"],
+    "review": ["13. Review", "14. Benchmarks"],
+    "about": ["1. About this handbook", "10. Authoring", "11. Contributor guide", "12. Glossary"],
+}
+
+
+def printed_toc(pdf: Path) -> dict[str, int]:
     toc = subprocess.run(
-        ["pdftotext", "-layout", "-f", "2", "-l", "3", str(pdf), "-"],
+        ["pdftotext", "-layout", "-f", "2", "-l", "4", str(pdf), "-"],
         capture_output=True,
         text=True,
     ).stdout
-    printed = {
+    return {
         match[1].strip(): int(match[2])
-        for match in re.finditer(r"^\s*(\d+\. [^\n]*?)\s{2,}(\d+)\s*$", toc, re.M)
+        for match in re.finditer(r"^[\s•]*(\d+(?:\.\d+)*\. [^\n]*?)\s{2,}(\d+)\s*$", toc, re.M)
     }
-    for chapter, page in chapters.items():
-        if chapter in printed:
-            assert printed[chapter] == page, chapter
+
+
+def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_contents(
+    volumes,
+) -> None:
+    _, files, log = volumes
+    assert set(files) == set(CHAPTERS)
+    for slug, pdf in files.items():
+        reader = PdfReader(pdf)
+        assert len(reader.pages) > 5, slug
+        cover = " ".join(page_texts(pdf)[0].split())
+        assert "Atlas:" in cover and re.search(r"Built \d{4}-\d{2}-\d{2}", cover), slug
+        bookmarks = outline(reader)
+        chapters = {title: page for depth, title, page in bookmarks if depth == 0}
+        assert set(CHAPTERS[slug]) <= set(chapters), (slug, list(chapters))
+        # The printed table of contents gives the same page as the bookmark, for every chapter.
+        # (An entry right after a landscape table can be printed one page early: known defect.)
+        printed = printed_toc(pdf)
+        assert set(CHAPTERS[slug]) <= set(printed), (slug, printed)
+        for chapter, page in chapters.items():
+            if chapter in printed:
+                assert printed[chapter] == page, (slug, chapter, page, printed[chapter])
+        # Page numbers: each page after the table of contents shows its own number.
+        texts = page_texts(pdf)
+        for number in range(6, len(texts) + 1, max(1, len(texts) // 7)):
+            assert str(number) in texts[number - 1].split(), (slug, number)
     assert "No anchor" not in log and "ERROR" not in log
+
+
+def test_links_between_volumes_open_the_other_volume_at_the_page(volumes) -> None:
+    _, files, _ = volumes
+    destinations = {pdf.name: set(PdfReader(pdf).named_destinations) for pdf in files.values()}
+    across, broken, local = 0, [], []
+    for pdf in files.values():
+        for page in PdfReader(pdf).pages:
+            for annotation in page.get("/Annots", []) or []:
+                action = annotation.get_object().get("/A")
+                if action is None:
+                    continue
+                if action.get("/S") == "/GoToR":
+                    across += 1
+                    target, dest = str(action["/F"]), str(action["/D"])
+                    if dest not in destinations.get(target, set()):
+                        broken.append(f"{pdf.name} → {target}#{dest}")
+                elif str(action.get("/URI", "")).startswith("file:"):
+                    local.append(f"{pdf.name}: {action['/URI']}")
+    assert across > 100, "incidents link their playbooks, playbooks their incidents"
+    assert broken == [], broken[:10]
+    assert local == [], "no link points at a file on the build machine"
+
+
+def test_an_edit_rebuilds_only_its_volume(tmp_path: Path) -> None:
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-diagrams", srcdir)
+    index = srcdir / "index.md"
+    index.write_text(index.read_text().replace("more\n```", "more\nthird\n```"))
+    (srcdir / "third.md").write_text("# Third\n\nA page of its own volume.\n")
+    volumes = {"more": {"title": "More", "roots": ["more"]},
+               "third": {"title": "Third", "roots": ["third"]}}  # fmt: skip
+    options = [f"-D{k}={v}" for k, v in LOCAL_MERMAID.items()]
+    options += ["-d", str(tmp_path / "doctrees")]
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text() + f"\natlas_volumes = {volumes!r}\n")
+    out = tmp_path / "pdf"
+    first = sphinx("volumes", srcdir, srcdir, out, *options)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = {
+        name: (out / name).stat().st_mtime_ns for name in ("atlas-more.pdf", "atlas-third.pdf")
+    }
+    (srcdir / "third.md").write_text("# Third\n\nA page of its own volume, edited.\n")
+    second = sphinx("volumes", srcdir, srcdir, out, *options)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "volume more: no page changed, atlas-more.pdf kept" in second.stdout
+    assert (out / "atlas-more.pdf").stat().st_mtime_ns == before["atlas-more.pdf"]
+    assert (out / "atlas-third.pdf").stat().st_mtime_ns > before["atlas-third.pdf"]
+    assert "edited" in " ".join(page_texts(out / "atlas-third.pdf"))
+    # A page in no volume is named, with the fix.
+    conf.write_text(conf.read_text() + "\natlas_volumes = {'more': atlas_volumes['more']}\n")
+    third = sphinx("volumes", srcdir, srcdir, out, *options)
+    assert "'third' is in no PDF volume; add it to the roots of one volume" in third.stderr
 
 
 @functools.cache
@@ -127,20 +209,20 @@ def split_labels(lines: list[str], labels: set[str]) -> list[str]:
     return found
 
 
-def test_pdf_field_labels_never_break_inside_a_word(handbook_pdf) -> None:
+def test_pdf_field_labels_never_break_inside_a_word(volumes) -> None:
     """The cards' field labels and the figure table's headers stay whole in the PDF."""
     from atlas.definitions import FIGURE_COLUMNS
     from atlas.model import FIELDS
 
-    pdf, _ = handbook_pdf
     labels = {spec.label.capitalize() for spec in FIELDS.values()}
     labels |= {label for label, _ in FIGURE_COLUMNS}
     labels |= {"Started (UTC)", "Ended (UTC)", "Organisation", "Rests on it", "Shown in"}
-    pages = page_texts(pdf)
-    broken = [f"page {n}: {run}" for n, page in enumerate(pages, 1)
+    pages = [(pdf.name, n, page) for pdf in volumes[1].values()
+             for n, page in enumerate(page_texts(pdf), 1)]  # fmt: skip
+    broken = [f"{name} page {n}: {run}" for name, n, page in pages
               for run in split_labels(page.splitlines(), labels)]  # fmt: skip
     assert broken == [], broken[:20]
-    lines = {line.strip() for page in pages for line in page.splitlines()}
+    lines = {line.strip() for _, _, page in pages for line in page.splitlines()}
     assert {"What", "Value", "As of", "Level", "Sources"} <= lines  # the figures table's header
 
 
@@ -189,8 +271,8 @@ def test_epub_passes_epubcheck(which: str, tmp_path: Path) -> None:
         assert re.search(r"<dc:date>\d{4}-\d{2}-\d{2}", opf)
 
 
-def test_wide_matrices_get_landscape_pages(handbook_pdf) -> None:
-    pdf, _ = handbook_pdf
+def test_wide_matrices_get_landscape_pages(volumes) -> None:
+    pdf = volumes[1]["review"]
     reader = PdfReader(pdf)
     texts = [" ".join(text.split()) for text in page_texts(pdf)]
     matrix_pages = [n for n, text in enumerate(texts) if "Diagram Title System Kind Level" in text]

@@ -66,22 +66,32 @@ def test_downloads_are_shipped_and_linked(make_app, tmp_path: Path, rootdir: Pat
     assert page(first).select(".atlas-download-handbook") == []
 
     downloads.mkdir()
-    (downloads / "atlas.epub").write_bytes(b"PK epub")
-    (downloads / "atlas-handbook.pdf").write_bytes(b"%PDF-1.7")
+    (downloads / "atlas.epub").write_bytes(b"PK epub" * 40_000)
+    (downloads / "atlas-incidents.pdf").write_bytes(b"%PDF-1.7" + b"x" * 2_400_000)
+    (downloads / "atlas-systems.pdf").write_bytes(b"%PDF-1.7" + b"x" * 50_000)
+    # What the volumes builder writes beside the PDFs, in the order of atlas_volumes.
+    (downloads / "volumes.json").write_text(
+        '[{"slug": "systems", "title": "Systems", "file": "atlas-systems.pdf", "pages": 96,'
+        ' "bytes": 50008}, {"slug": "incidents", "title": "Incidents",'
+        ' "file": "atlas-incidents.pdf", "pages": 212, "bytes": 2400008}]'
+    )
     second = make_app("html", srcdir=srcdir, confoverrides=overrides)
     second.build()
-    links = page(second).select(".atlas-downloads a")
-    assert [a["href"] for a in links] == ["atlas-handbook.pdf", "atlas.epub"]
-    assert [a.get_text(strip=True) for a in links] == [
-        "PDF — atlas-handbook.pdf",
-        "EPUB — atlas.epub",
+    files = ["atlas-systems.pdf", "atlas-incidents.pdf", "atlas.epub"]
+    sidebar = page(second).select(".atlas-downloads li")
+    assert [item.a["href"] for item in sidebar] == files
+    assert [" ".join(item.get_text().split()) for item in sidebar] == [
+        "Systems (PDF, 96 pages, 50 kB)",
+        "Incidents (PDF, 212 pages, 2.4 MB)",
+        "The whole handbook (EPUB, 280 kB)",
     ]
-    assert (Path(second.outdir) / "atlas-handbook.pdf").read_bytes() == b"%PDF-1.7"
-    # The landing page offers them too.
-    offer = page(second).select(".atlas-download-handbook a")
-    assert [(a["href"], a.get_text()) for a in offer] == [
-        ("atlas-handbook.pdf", "PDF"),
-        ("atlas.epub", "EPUB"),
+    assert (Path(second.outdir) / "atlas-incidents.pdf").read_bytes().startswith(b"%PDF-1.7")
+    # The landing page lists every volume the same way.
+    offer = page(second).select(".atlas-download-handbook li")
+    assert [(item.a["href"], " ".join(item.get_text().split())) for item in offer] == [
+        ("atlas-systems.pdf", "Systems (PDF, 96 pages, 50 kB)"),
+        ("atlas-incidents.pdf", "Incidents (PDF, 212 pages, 2.4 MB)"),
+        ("atlas.epub", "The whole handbook (EPUB, 280 kB)"),
     ]
 
 

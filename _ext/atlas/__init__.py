@@ -29,6 +29,7 @@ from .placeholders import setup_placeholders
 from .references import setup_references
 from .summary import setup_summary
 from .views import setup_views
+from .volumes import setup_volumes
 
 __version__ = "0.1.0"
 
@@ -64,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_epub(app)
     setup_pdf(app)
+    setup_volumes(app)
     setup_navigation(app)
     setup_accessibility(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -120,6 +120,41 @@ class AtlasConfig:
         metadata={"doc": "Folder whose PDF/EPUB files the HTML site links and ships."},
     )
 
+    volumes: dict = field(
+        default_factory=lambda: {
+            "systems": {"title": "Systems", "roots": ["systems/index"]},
+            "incidents": {"title": "Incidents", "roots": ["incidents/index"]},
+            "operations": {
+                "title": "Playbooks and debugging guides",
+                "roots": ["symptoms", "playbooks/index", "guides/index"],
+            },
+            "patterns": {
+                "title": "Patterns, anti-patterns and migrations",
+                "roots": ["patterns/index", "antipatterns/index", "migrations/index"],
+            },
+            "review": {"title": "Reviewer annex", "roots": ["review/index", "benchmarks"]},
+            "about": {
+                "title": "About, glossary and contributor guide",
+                "roots": ["about", "glossary", "authoring", "contributing"],
+            },
+        },
+        metadata={
+            "doc": "The PDF volumes (`make pdf`): slug → title and the entries of the root "
+            "toctree it prints, each entry in one volume."
+        },
+    )
+    volume: str = field(
+        default="",
+        metadata={
+            "doc": "Print only this volume (`make pdf VOLUME=incidents`); empty: every volume.",
+            "rebuild": "",
+        },
+    )
+    pdf_processes: int = field(
+        default=2,
+        metadata={"doc": "WeasyPrint processes printing volumes at once.", "rebuild": ""},
+    )
+
     def resolve(self, confdir: str | Path, value: str) -> Path:
         """A path setting as an absolute path (relative ones start at conf.py)."""
         path = Path(value)
@@ -160,5 +195,6 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 def setup_config(app: Sphinx) -> None:
     for spec in dataclasses.fields(AtlasConfig):
         default = _default(spec)
-        app.add_config_value(PREFIX + spec.name, default, "env", types=[type(default)])
+        rebuild = spec.metadata.get("rebuild", "env")  # "": read when writing, no re-read
+        app.add_config_value(PREFIX + spec.name, default, rebuild, types=[type(default)])
     app.connect("config-inited", _on_config_inited, priority=400)

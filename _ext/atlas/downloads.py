@@ -1,12 +1,14 @@
-"""Ship the PDF and EPUB with the HTML site and link them from every page's sidebar.
+"""Ship the PDF volumes and the EPUB with the HTML site and link them from every page.
 
-``make all`` builds the PDF and EPUB first and copies them into ``atlas_downloads_dir``;
-the HTML build then copies that folder to the site root and tells the templates
-which files exist, so a link never points at a file that was not built.
+``make all`` builds the volumes and the EPUB first and copies them, with the volumes builder's
+``volumes.json`` (title, pages and size of each), into ``atlas_downloads_dir``; the HTML build
+then copies that folder to the site root and tells the templates which files exist, so a link
+never points at a file that was not built.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +22,33 @@ from .config import atlas_config
 FORMATS = {".pdf": "PDF", ".epub": "EPUB"}
 
 
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} kB"
+
+
 def available_downloads(folder: Path) -> list[dict[str, str]]:
-    """The handbook files in ``folder``, PDF before EPUB."""
+    """The handbook files in ``folder``: the PDF volumes in their order, then the EPUB."""
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if p.suffix in FORMATS and p.is_file()]
-    found.sort(key=lambda p: list(FORMATS).index(p.suffix))
-    return [{"file": p.name, "label": FORMATS[p.suffix]} for p in found]
+    try:
+        volumes = json.loads((folder / "volumes.json").read_text())
+    except (OSError, ValueError):
+        volumes = []
+    found = []
+    for volume in volumes:
+        if (folder / volume["file"]).is_file():
+            details = f"PDF, {volume['pages']} pages, {_size(volume['bytes'])}"
+            found.append({"file": volume["file"], "label": volume["title"], "details": details})
+    listed = {item["file"] for item in found}
+    for path in sorted(
+        folder.iterdir(),
+        key=lambda p: (list(FORMATS).index(p.suffix) if p.suffix in FORMATS else 9, p.name),
+    ):
+        if path.suffix in FORMATS and path.is_file() and path.name not in listed:
+            details = f"{FORMATS[path.suffix]}, {_size(path.stat().st_size)}"
+            label = "The whole handbook" if path.suffix == ".epub" else path.stem
+            found.append({"file": path.name, "label": label, "details": details})
+    return found
 
 
 def _add_extra_path(app: Sphinx) -> None:
@@ -74,14 +96,19 @@ def _fill_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self([])
             continue
         here = app.builder.get_target_uri(docname)
-        line = nodes.paragraph(classes=["atlas-download-handbook"])
-        line += nodes.strong(text="Download the handbook: ")
-        for index, item in enumerate(downloads):
-            if index:
-                line += nodes.Text(" · ")
+        box = nodes.container(classes=["atlas-download-handbook"])
+        intro = nodes.paragraph("", "", nodes.strong(text="Download the handbook"))
+        intro += nodes.Text(": one PDF per part, and the whole handbook as an EPUB.")
+        box += intro
+        listing = nodes.bullet_list()
+        for item in downloads:
             uri = relative_uri(here, item["file"])
-            line += nodes.reference("", item["label"], refuri=uri, classes=["atlas-download"])
-        node.replace_self(line)
+            entry = nodes.paragraph()
+            entry += nodes.reference("", item["label"], refuri=uri, classes=["atlas-download"])
+            entry += nodes.Text(f" ({item['details']})")
+            listing += nodes.list_item("", entry)
+        box += listing
+        node.replace_self(box)
 
 
 def setup_downloads(app: Sphinx) -> None:

@@ -16,7 +16,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-PDF_BUILDERS = ("simplepdf",)
+#: The single-book builder and the volumes builder (atlas.volumes): both print one HTML document.
+PDF_BUILDERS = ("simplepdf", "volumes")
 CROSS_PAGE = re.compile(r"^#?document-(?P<doc>[^#]+)#(?P<id>.+)$")
 HREF = re.compile(r'href="#document-(?P<doc>[^"#]+)(?:#(?P<id>[^"]+))?"')
 

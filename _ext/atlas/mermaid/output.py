@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinxcontrib.mermaid import mermaid
 
 from ..config import atlas_config
-from .pipeline import cache_of, summary
+from .pipeline import STATIC_BUILDERS, cache_of, summary
 from .settings import svg_id
 
 IMAGES = "_images"
@@ -143,7 +143,7 @@ def _as_image(translator, node: rendered_diagram) -> None:  # type: ignore[no-un
 
 
 def visit_rendered_html(translator, node: rendered_diagram) -> None:  # type: ignore[no-untyped-def]
-    static = translator.builder.name in ("epub", "simplepdf")
+    static = translator.builder.name in STATIC_BUILDERS
     (_as_image if static else _inline)(translator, node)
     raise nodes.SkipNode
 

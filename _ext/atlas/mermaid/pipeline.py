@@ -19,6 +19,7 @@ from sphinx.util import logging
 from sphinxcontrib.mermaid import Mermaid, mermaid
 
 from ..config import atlas_config
+from ..pdf import PDF_BUILDERS
 from ..problems import report
 from .browser import BatchStats, BrowserUnavailable, find_chromium, render_batch
 from .cache import DiagramCache, RenderError
@@ -27,7 +28,7 @@ from .settings import MERMAID_CONFIG, diagram_key, mermaid_version, svg_id
 logger = logging.getLogger("atlas")
 
 #: Builders whose output cannot run JavaScript: they need pre-rendered diagrams.
-STATIC_BUILDERS = ("epub", "simplepdf", "latex")
+STATIC_BUILDERS = ("epub", *PDF_BUILDERS, "latex")
 
 
 @dataclass(frozen=True)
