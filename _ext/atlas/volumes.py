@@ -163,6 +163,7 @@ class VolumesBuilder(SimplePdfBuilder):
         self.volume_docs: set[str] = set()
         self.updated_docs: set[str] = set()
         self.assembled: list[Volume] = []
+        self.volume_of: dict[str, Volume] = {}  # every page → the volume that prints it
 
     # --- which volumes -----------------------------------------------------------------
 
@@ -194,9 +195,8 @@ class VolumesBuilder(SimplePdfBuilder):
         if docname in self.env.all_docs:
             if self.config.html_baseurl:
                 return f"{self.config.html_baseurl.rstrip('/')}/{docname}.html"
-            for volume in configured_volumes(self.app):
-                if docname in members(self.env, volume.roots):
-                    return f"{volume.file_name}#document-{docname}"
+            if (other := self.volume_of.get(docname)) is not None:
+                return f"{other.file_name}#document-{docname}"
         return docname + self.out_suffix
 
     def assemble_volume(self, volume: Volume) -> nodes.document:
@@ -256,8 +256,10 @@ class VolumesBuilder(SimplePdfBuilder):
         root = self.config.root_doc
         secnumbers = self.assemble_toc_secnumbers()[root]
         fignumbers = self.assemble_toc_fignumbers()[root]
+        printed = {v: members(self.env, v.roots) for v in configured_volumes(self.app)}
+        self.volume_of = {doc: v for v, docs in printed.items() for doc in docs}
         for volume in self.selected():
-            docs = members(self.env, volume.roots)
+            docs = printed[volume]
             if not self.outdated(volume, docs):
                 logger.info("volume %s: no page changed, %s kept", volume.slug, volume.file_name)
                 continue
