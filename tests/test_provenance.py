@@ -50,6 +50,7 @@ EXPECTED = [
     ("figures.md", 162, "MET-P-DERIVED", "validation", "SRC-P-NEWS1, SRC-P-NEWS2 count as one"),
     ("figures.md", 173, "MET-P-BADQUAL", "field", "':qualifier:' is invalid"),
     ("figures.md", 193, "SRC-P-UNDATED", "field", "required field ':published:' is missing"),
+    ("figures.md", 210, "SRC-P-NODATE-BOTH", "field", "':published_unknown:' contradicts"),
     ("playbooks.md", 31, "PBK-P-NOSIGNALS", "field", "has no {first-checks} block"),
     ("playbooks.md", 31, "PBK-P-NOSIGNALS", "field", "has no {signals} block"),
     ("playbooks.md", 52, "PBK-P-VAGUE", "field", "signal 1 quotes no exact error message"),
@@ -78,6 +79,16 @@ def test_an_end_no_source_states_is_shown_as_not_stated(prov: SphinxTestApp) -> 
     need = needs_of(prov)["INC-P-OPENEND"]
     assert need["end_unknown"].startswith("ProvCo's post gives the start")
     assert not need["ended"] and not need["duration"]
+
+
+def test_a_publication_date_no_copy_shows_is_said_not_guessed(prov: SphinxTestApp) -> None:
+    need = needs_of(prov)["SRC-P-NODATE-SAID"]
+    assert not need["published"] and need["published_unknown"].startswith("the copy read")
+    figure = needs_of(prov)["MET-P-NODATE"]
+    assert figure["gate_reality"] == "pass", figure["gate_notes"]
+    text = " ".join(html(prov, "figures.html").get_text(" ").split())
+    said = "publication date not shown: the copy read shows no date; the text dates the outage"
+    assert said in text
 
 
 def test_figures_read_as_their_sources_state_them(prov: SphinxTestApp) -> None:

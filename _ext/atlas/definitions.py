@@ -92,6 +92,14 @@ def figures_table(items: list[defined_entry]) -> nodes.table:
     return table
 
 
+def _publication(item: defined_entry) -> str | None:
+    if item.get("published"):
+        return f"published {item['published']}"
+    if item.get("published_unknown"):
+        return f"publication date not shown: {item['published_unknown']}"
+    return None
+
+
 def _source_item(item: defined_entry) -> nodes.list_item:
     entry = nodes.list_item(ids=[item["need_id"]] if item["need_id"] else [])
     head = nodes.paragraph(classes=["atlas-def-source"])
@@ -100,7 +108,7 @@ def _source_item(item: defined_entry) -> nodes.list_item:
     head += nodes.reference("", "", title, refuri=url) if url else title
     facts = [
         item.get("publisher"),
-        f"published {item['published']}" if item.get("published") else None,
+        _publication(item),
         item.get("kind"),
         f"read {item['accessed']}" if item.get("accessed") else None,
     ]

@@ -152,6 +152,12 @@ FIELDS: dict[str, FieldSpec] = {
         ),
         _text("publisher", "publisher", "name the organisation that published it, e.g. Discord"),
         FieldSpec("published", "published", DATE, "write the date as YYYY-MM-DD"),
+        # Said instead of ``published`` when the copy read shows no date: never guess one.
+        _text(
+            "published_unknown",
+            "publication date not shown",
+            "say that the copy read shows no date and what the text itself dates",
+        ),
         FieldSpec("accessed", "accessed", DATE, "write the date you read it as YYYY-MM-DD"),
         FieldSpec("kind", "kind", {"type": "string", "minLength": 1}, "use one of the kinds"),
         _text("organization", "organisation", "name the organisation, e.g. Stripe"),
@@ -311,7 +317,7 @@ KINDS: dict[str, NeedKind] = {
             # ``published`` is checked by the source directive: documentation and code pages
             # are living documents that often show no date (see UNDATED_SOURCE_KINDS).
             required=("url", "publisher", "kind", "accessed"),
-            optional=("published", "first_hand", "read_via"),
+            optional=("published", "published_unknown", "first_hand", "read_via"),
             optional_links=("derived_from",),
             narrowed={"kind": {"type": "string", "enum": SOURCE_KINDS}},
         ),

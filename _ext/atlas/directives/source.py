@@ -44,14 +44,22 @@ class SourceDirective(AtlasNeedDirective):
         return item
 
     def check(self, need_id: str | None, fields: dict[str, Any], links: dict[str, list[str]]):
-        undated = fields.get("kind") in UNDATED_SOURCE_KINDS
+        undated = fields.get("kind") in UNDATED_SOURCE_KINDS or "published_unknown" in fields
+        if "published" in fields and "published_unknown" in fields:
+            report(
+                self.location,
+                need_id,
+                "':published_unknown:' contradicts the ':published:' date",
+                "keep ':published:' if the document shows its date, otherwise delete it",
+                "field",
+            )
         if not undated and "published" not in fields and "published" not in self.options:
             report(
                 self.location,
                 need_id,
                 "required field ':published:' is missing",
-                "add ':published:' (write the date as YYYY-MM-DD; only documentation and code "
-                "pages that show no date may leave it out)",
+                "add ':published:' (write the date as YYYY-MM-DD), or, when the copy read shows "
+                "no date, ':published_unknown:' saying so (documentation and code may omit both)",
                 "field",
             )
         said = READ_THROUGH_A_COPY.search("\n".join(self.content))
@@ -81,11 +89,15 @@ class SourceDirective(AtlasNeedDirective):
         link = _link(fields.get("url"))
         return [
             ("Publisher", fields.get("publisher")),
-            ("Published", fields.get("published")),
+            ("Published", fields.get("published") or _not_shown(fields.get("published_unknown"))),
             ("Accessed", fields.get("accessed")),
             ("URL", link),
             ("Read via", _link(fields.get("read_via"))),
         ]
+
+
+def _not_shown(reason: str | None) -> str | None:
+    return f"not shown: {reason}" if reason else None
 
 
 def _link(url: str | None) -> nodes.reference | None:

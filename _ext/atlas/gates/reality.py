@@ -38,7 +38,9 @@ def has_sources(ctx: GateContext) -> Iterator[Finding]:
 def sources_complete(ctx: GateContext) -> Iterator[Finding]:
     for source in ctx.linked("sources", "source"):
         wanted = ("url", "publisher") + (
-            () if source["kind"] in UNDATED_SOURCE_KINDS else ("published",)
+            ()
+            if source["kind"] in UNDATED_SOURCE_KINDS or source["published_unknown"]
+            else ("published",)
         )
         missing = [name for name in wanted if not source[name]]
         if missing:

@@ -14,7 +14,17 @@ from .matrices import of_type
 
 @register_view(
     "sources",
-    reads=("type", "id", "title", "kind", "publisher", "published", "accessed", "sources_back"),
+    reads=(
+        "type",
+        "id",
+        "title",
+        "kind",
+        "publisher",
+        "published",
+        "published_unknown",
+        "accessed",
+        "sources_back",
+    ),
 )
 def source_register(needs: Any, app: Any) -> list[ViewTable]:
     register = ViewTable(
@@ -35,7 +45,7 @@ def source_register(needs: Any, app: Any) -> list[ViewTable]:
                 Cell(source["title"]),
                 Cell(source["kind"] or "—"),
                 Cell(source["publisher"] or "—"),
-                Cell(source["published"] or "—"),
+                Cell(source["published"] or ("not shown" if source["published_unknown"] else "—")),
                 Cell(source["accessed"] or "—"),
                 [Cell.link(u) for u in users] or Cell("nothing", badge="warning"),
             ]
