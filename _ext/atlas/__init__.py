@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .accessibility import setup_accessibility
+from .benchcards import setup_benchcards
 from .config import setup_config
 from .consistency import setup_consistency
 from .definitions import setup_definitions
@@ -63,6 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_gates(app)
     setup_views(app)
     setup_downloads(app)
+    setup_benchcards(app)
     setup_epub(app)
     setup_pdf(app)
     setup_volumes(app)

@@ -150,6 +150,17 @@ class AtlasConfig:
             "rebuild": "",
         },
     )
+    card_cache: str = field(
+        default="_build/.card-cache",
+        metadata={"doc": "Folder of printed bench cards by content hash, shared by every build."},
+    )
+    bench_cards: bool = field(
+        default=True,
+        metadata={
+            "doc": "Print a one-page PDF bench card per playbook and guide (HTML site).",
+            "rebuild": "html",
+        },
+    )
     pdf_processes: int = field(
         default=2,
         metadata={"doc": "WeasyPrint processes printing volumes at once.", "rebuild": ""},
