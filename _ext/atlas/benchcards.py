@@ -19,8 +19,11 @@ import json
 import logging as std_logging
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -28,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 from sphinx_needs.data import SphinxNeedsData
 
-from .config import atlas_config
+from .config import AtlasConfig, atlas_config
 from .nodes import gate_badges
 from .problems import report
 
@@ -266,6 +269,23 @@ def cached_print(data: dict, target: Path, cache: Path) -> int:
     return int(pages.read_text())
 
 
+class Job(NamedTuple):
+    entry_id: str
+    digest: str
+    data: dict
+    target: Path
+
+
+def _print_all(jobs: list[Job], cache: Path, config: AtlasConfig) -> list[int]:
+    """Page counts of the cards, printed side by side (WeasyPrint holds one core per card)."""
+    cards, targets = [job.data for job in jobs], [job.target for job in jobs]
+    workers = min(max(1, config.pdf_processes), len(jobs))
+    if workers <= 1:
+        return list(map(cached_print, cards, targets, repeat(cache)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(cached_print, cards, targets, repeat(cache)))
+
+
 def _current_entries(app: Sphinx) -> set[str]:
     needs = SphinxNeedsData(app.env).get_needs_view()
     return {i for i, need in needs.items() if need["type"] in CARD_KINDS}
@@ -285,6 +305,7 @@ def print_cards(app: Sphinx, exception: Exception | None) -> None:
     current = _current_entries(app)
     config = atlas_config(app)
     cache = config.resolve(app.confdir, config.card_cache)
+    jobs: list[Job] = []
     for stored in sorted(folder.glob("*.json")):
         if stored.name == PRINTED:
             continue
@@ -299,13 +320,13 @@ def print_cards(app: Sphinx, exception: Exception | None) -> None:
         digest = hashlib.sha256((text + CARD_CSS).encode()).hexdigest()
         if printed.get(entry_id) == digest and target.exists():
             continue
-        data = json.loads(text)
-        pages = cached_print(data, target, cache)
-        printed[entry_id] = digest
+        jobs.append(Job(entry_id, digest, json.loads(text), target))
+    for job, pages in zip(jobs, _print_all(jobs, cache, config), strict=True):
+        printed[job.entry_id] = job.digest
         if pages > 1:
             report(
-                (data["docname"], data["line"]),
-                entry_id,
+                (job.data["docname"], job.data["line"]),
+                job.entry_id,
                 f"the bench card runs to {pages} pages even at {TYPE_SIZES[-1]} pt",
                 "shorten the steps, or move detail into the prose before the signals",
                 "field",
