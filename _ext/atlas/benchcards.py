@@ -21,6 +21,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from html import escape
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -191,26 +192,29 @@ def _card_html(app: Sphinx, docname: str, kind: str, entry_id: str, card: nodes.
         "docname": docname,
         "line": card.line or 0,
         "html": (
-            f'<header><div class="kind">{kinds[kind]} · bench card</div><h1>{_esc(title)}</h1>'
-            f'<div class="meta">{_esc(_meta(app, kind, entry_id))}</div></header>'
+            f'<header><div class="kind">{kinds[kind]} · bench card</div><h1>{escape(title)}</h1>'
+            f'<div class="meta">{escape(_meta(app, kind, entry_id))}</div></header>'
             f"<main>{fragment}</main>"
             f"<footer>Atlas · {entry_id} · built {atlas_config(app).today or date.today()} · "
-            f"the whole page, with its sources: {_esc(address)}</footer>"
+            f"the whole page, with its sources: {escape(address)}</footer>"
         ),
     }
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+#: What the card holds, as the link says it.
+CARD_CONTENTS = {
+    "playbook": "signals, first checks, steps, verification, rollback",
+    "guide": "signals, first checks, what they tell you, the playbooks to follow",
+}
 
 
-def _link(app: Sphinx, docname: str, entry_id: str) -> nodes.paragraph:
+def _link(app: Sphinx, docname: str, kind: str, entry_id: str) -> nodes.paragraph:
     target = relative_uri(app.builder.get_target_uri(docname), f"{CARDS_DIR}/{entry_id}.pdf")
     line = nodes.paragraph(classes=["atlas-bench-card"])
     line += nodes.reference(
         "", "Print the bench card", refuri=target, classes=["atlas-bench-card-link"]
     )
-    line += nodes.Text(" (one A4 page: signals, first checks, steps, verification, rollback)")
+    line += nodes.Text(f" (one A4 page: {CARD_CONTENTS[kind]})")
     return line
 
 
@@ -225,7 +229,7 @@ def cut_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         (folder / f"{entry_id}.json").write_text(json.dumps(data), encoding="utf-8")
         body = _body(card)
         if body is not None:
-            body.insert(0, _link(app, docname, entry_id))
+            body.insert(0, _link(app, docname, kind, entry_id))
 
 
 # --- printing -------------------------------------------------------------------------------
@@ -234,7 +238,7 @@ def cut_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def _document(data: dict, size: float) -> str:
     colour = "#7a3db8" if data["kind"] == "playbook" else "#1f6f8b"
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_esc(data["title"])}'
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(data["title"])}'
         f"</title><style>:root {{ --size: {size}pt; --colour: {colour}; }}{CARD_CSS}</style>"
         f"</head><body>{data['html']}</body></html>"
     )
