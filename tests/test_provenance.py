@@ -58,6 +58,10 @@ EXPECTED = [
     ("playbooks.md", 63, "PBK-P-VAGUE", "field", "step 2 names no command, metric, file"),
     ("incidents.md", 20, "INC-P-NOEND", "field", "an incident needs ':ended:' or ':duration:'"),
     ("incidents.md", 36, "INC-P-BOTHENDS", "field", "':end_unknown:' contradicts the ':ended:'"),
+    ("incidents.md", 79, "INC-P-DAYNOREASON", "field", "2024-05-05 gives no time of day and no"),
+    ("incidents.md", 95, "INC-P-DAYNOREASON", "timeline", "first timeline event is '2024-05-05 09"),
+    ("incidents.md", 97, "INC-P-DAYNOREASON", "timeline", "the timeline goes backwards at '2024-"),
+    ("incidents.md", 101, "INC-P-TIMEDUNKNOWN", "field", "':start_time_unknown:' contradicts"),
 ]
 
 
@@ -79,6 +83,31 @@ def test_an_end_no_source_states_is_shown_as_not_stated(prov: SphinxTestApp) -> 
     need = needs_of(prov)["INC-P-OPENEND"]
     assert need["end_unknown"].startswith("ProvCo's post gives the start")
     assert not need["ended"] and not need["duration"]
+
+
+def test_a_start_no_source_times_is_shown_by_its_date_alone(prov: SphinxTestApp) -> None:
+    page = html(prov, "incidents.html")
+    glances = [box.get_text(" ", strip=True) for box in page.select(".atlas-glance")]
+    assert any(
+        "When : 2024-05-04 (time of day not stated); end not stated" in box for box in glances
+    ), glances
+    card = " ".join(page.get_text(" ").split())
+    assert "Started (UTC) : 2024-05-04; time of day not stated: ProvCo’s post names" in card
+    table = (
+        page.select_one("#INC-P-DAYONLY").find_parent("section").select_one("table.atlas-timeline")
+    )
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
+            for tr in table.select("tbody tr")]  # fmt: skip
+    # Dated-only events keep their date; timed ones their full UTC time; elapsed is in days.
+    assert [row[:2] for row in rows] == [
+        ["2024-05-04", "day 1"],
+        ["2024-05-06 14:30", "day 3"],
+        ["2024-05-06 15:10", "day 3"],
+        ["2024-05-09", "day 6"],
+    ], rows
+    need = needs_of(prov)["INC-P-DAYONLY"]
+    assert need["started"] == "2024-05-04" and need["start_time_unknown"].startswith("ProvCo's")
+    assert not need["duration"]
 
 
 def test_a_publication_date_no_copy_shows_is_said_not_guessed(prov: SphinxTestApp) -> None:

@@ -18,6 +18,11 @@ UTC_DATETIME = {
     "type": "string",
     "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$",
 }
+# An incident's start when its sources give the day but no time of day.
+UTC_DATETIME_OR_DATE = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z)?$",
+}
 DURATION = {"type": "string", "minLength": 2, "pattern": r"^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$"}
 LEVEL = {"type": "string", "enum": ["A", "B", "C"]}
 VERDICT = {"type": "string", "enum": ["pass", "fail"]}
@@ -214,8 +219,14 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec(
             "started",
             "started",
-            UTC_DATETIME,
-            "write the UTC start as YYYY-MM-DDTHH:MMZ (convert local time)",
+            UTC_DATETIME_OR_DATE,
+            "write the UTC start as YYYY-MM-DDTHH:MMZ (convert local time); the date alone,"
+            " YYYY-MM-DD, only with ':start_time_unknown:'",
+        ),
+        _text(
+            "start_time_unknown",
+            "time of day not stated",
+            "say why no source gives the time of day (which sources were read, what they say)",
         ),
         FieldSpec("ended", "ended", UTC_DATETIME, "write the UTC end as YYYY-MM-DDTHH:MMZ"),
         FieldSpec("duration", "duration", DURATION, "write it like 4h17m, 43s or 2d6h"),
@@ -375,7 +386,14 @@ KINDS: dict[str, NeedKind] = {
                 "resolution",
                 "validation",
             ),
-            optional=("ended", "duration", "end_unknown", "review_3am", *REVIEW_FIELDS),
+            optional=(
+                "ended",
+                "duration",
+                "end_unknown",
+                "start_time_unknown",
+                "review_3am",
+                *REVIEW_FIELDS,
+            ),
             required_links=("sources",),
             optional_links=("system", "playbooks", "diagrams"),
         ),

@@ -14,7 +14,7 @@ from ..layout import incident_glance
 from ..nodes import need_reference
 from ..problems import report
 from .base import AtlasNeedDirective
-from .timeline import INCIDENT_CONTEXT, parse_utc
+from .timeline import INCIDENT_CONTEXT, is_day_only, parse_utc
 
 DURATION_PART = re.compile(r"(\d+)([dhms])")
 UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -39,6 +39,8 @@ def when(fields: dict[str, Any]) -> str | None:
     started, ended, duration = (fields.get(k) for k in ("started", "ended", "duration"))
     if not started:
         return None
+    if is_day_only(started):
+        return _when_dated(started, ended, duration)
     start = parse_utc(started)
     text = start.strftime("%Y-%m-%d %H:%M")
     if ended:
@@ -49,6 +51,16 @@ def when(fields: dict[str, Any]) -> str | None:
     if duration:
         return f"{text} ({duration})"
     return f"{text}; end not stated" if fields.get("end_unknown") else text
+
+
+def _when_dated(started: str, ended: str | None, duration: str | None) -> str:
+    """A start known only to the day: no clock time is shown and no duration is computed."""
+    text = f"{started} (time of day not stated)"
+    if ended:
+        text += f" → {parse_utc(ended):%Y-%m-%d %H:%M} UTC"
+    if duration:
+        return f"{text} ({duration})"
+    return text if ended else f"{text}; end not stated"
 
 
 def _playbook_buttons(playbooks: list[str]) -> nodes.Node:
@@ -114,7 +126,8 @@ class IncidentDirective(AtlasNeedDirective):
                 "keep either the end or ':end_unknown:'",
                 "field",
             )
-        if not (started and ended):
+        self.check_start_precision(need_id, started, fields)
+        if not (started and ended) or is_day_only(started):
             return
         length = parse_utc(ended) - parse_utc(started)
         if length <= timedelta(0):
@@ -131,6 +144,29 @@ class IncidentDirective(AtlasNeedDirective):
                 need_id,
                 f"':duration:' {duration} disagrees with started→ended ({format_duration(length)})",
                 "drop ':duration:' or correct it",
+                "field",
+            )
+
+    def check_start_precision(
+        self, need_id: str | None, started: str | None, fields: dict[str, Any]
+    ) -> None:
+        """A start known only to the day says why; a full start does not claim otherwise."""
+        unstated = fields.get("start_time_unknown") or "start_time_unknown" in self.options
+        if is_day_only(started) and not unstated:
+            report(
+                self.location,
+                need_id,
+                f"':started:' {started} gives no time of day and no reason",
+                "add the UTC time (':started: YYYY-MM-DDTHH:MMZ'), or, if no source gives one, "
+                "write ':start_time_unknown:' with which sources were read and what they say",
+                "field",
+            )
+        elif started and not is_day_only(started) and unstated:
+            report(
+                self.location,
+                need_id,
+                "':start_time_unknown:' contradicts the time of day ':started:' gives",
+                "keep either the time in ':started:' or ':start_time_unknown:' with the date alone",
                 "field",
             )
 
@@ -159,8 +195,10 @@ class IncidentDirective(AtlasNeedDirective):
     def summary(self, fields: dict[str, Any]) -> list[tuple[str, nodes.Node | str | None]]:
         started, ended = fields.get("started"), fields.get("ended")
         duration = fields.get("duration")
-        if started and ended and not duration:
+        if started and ended and not duration and not is_day_only(started):
             duration = format_duration(parse_utc(ended) - parse_utc(started))
+        if is_day_only(started) and (reason := fields.get("start_time_unknown")):
+            started = f"{started}; time of day not stated: {reason}"
         return [
             ("Organisation", fields.get("organization")),
             ("Trigger kind", fields.get("trigger_kind")),
@@ -176,7 +214,11 @@ class IncidentDirective(AtlasNeedDirective):
 
     def body(self, need_id: str | None, fields: dict[str, Any]) -> list[nodes.Node]:
         started = fields.get("started")
-        context = {"id": need_id, "started": parse_utc(started) if started else None}
+        context = {
+            "id": need_id,
+            "started": parse_utc(started) if started else None,
+            "day_only": is_day_only(started),
+        }
         self.env.temp_data[INCIDENT_CONTEXT] = context
         try:
             return super().body(need_id, fields)

@@ -1,9 +1,9 @@
 """``timeline``: an incident's events, one per line, rendered as a table in UTC.
 
 Each line is ``TIME PHASE TEXT``: TIME is ``HH:MM[:SS]`` (on the current day, which
-starts as the incident's start date) or a full ``YYYY-MM-DDTHH:MM[:SS]Z``; PHASE is one
-of :data:`PHASES`. Times must not go backwards and the first event must be the
-incident's ``started``.
+starts as the incident's start date), a full ``YYYY-MM-DDTHH:MM[:SS]Z``, or a date alone
+``YYYY-MM-DD`` when no source gives the time of day; PHASE is one of :data:`PHASES`.
+Times must not go backwards and the first event must be the incident's ``started``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ PHASE_STYLES = {
 LINE = re.compile(r"^(?P<time>\S+)\s+(?P<phase>\S+)\s+(?P<text>.+)$")
 CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$")
 FULL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INCIDENT_CONTEXT = "atlas_incident"
 
 
@@ -41,16 +42,31 @@ class Event:
     phase: str
     text: str
     lineno: int
+    # True when the source dates the event but gives no time of day.
+    day_only: bool = False
+
+    def before(self, other: Event) -> bool:
+        """Earlier than ``other``; a dated-only event is only earlier on an earlier day."""
+        if self.day_only or other.day_only:
+            return self.at.date() < other.at.date()
+        return self.at < other.at
+
+
+def is_day_only(value: str | None) -> bool:
+    """A date without a time of day: ``YYYY-MM-DD``."""
+    return bool(value and DAY.match(value))
 
 
 def parse_utc(value: str) -> datetime:
-    """``YYYY-MM-DDTHH:MM[:SS]Z`` as an aware UTC datetime."""
+    """``YYYY-MM-DDTHH:MM[:SS]Z`` as an aware UTC datetime; a bare date as its midnight."""
+    if is_day_only(value):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def parse_time(token: str, day: datetime) -> datetime | None:
-    """An event time: a full UTC date-time, or a clock time on ``day``; None if neither."""
-    if FULL.match(token):
+    """An event time: a UTC date-time or date, or a clock time on ``day``; None if neither."""
+    if FULL.match(token) or DAY.match(token):
         try:
             return parse_utc(token)
         except ValueError:
@@ -62,6 +78,21 @@ def parse_time(token: str, day: datetime) -> datetime | None:
             return None
         return datetime.combine(day.date(), clock, tzinfo=UTC)
     return None
+
+
+def shown_time(event: Event, sep: str = " ") -> str:
+    if event.day_only:
+        return f"{event.at:%Y-%m-%d}"
+    return event.at.strftime(f"%Y-%m-%d{sep}%H:%M:%S") + ("Z" if sep == "T" else "")
+
+
+def since_start(event: Event, started: datetime | None, start_day_only: bool) -> str:
+    """Elapsed time from the start; in days when either end of the span has no time of day."""
+    if started is None:
+        return ""
+    if start_day_only or event.day_only:
+        return f"day {(event.at.date() - started.date()).days + 1}"
+    return elapsed(event.at - started)
 
 
 def elapsed(delta: timedelta) -> str:
@@ -81,17 +112,33 @@ class TimelineDirective(SphinxDirective):
         incident = self.env.temp_data.get(INCIDENT_CONTEXT)
         need_id = incident["id"] if incident else None
         started: datetime | None = incident["started"] if incident else None
+        start_day_only = bool(incident and incident.get("day_only"))
         if incident is None:
             self.warn(None, "a timeline is used outside an incident", "move it into an incident")
         events = self.parse_events(need_id, started)
-        if events and started and events[0].at != started:
+        if events and started:
+            self.check_first(need_id, events[0], started, start_day_only)
+        return [self.table(events, started, start_day_only)]
+
+    def check_first(
+        self, need_id: str | None, first: Event, started: datetime, start_day_only: bool
+    ) -> None:
+        if start_day_only:
+            if not (first.day_only and first.at.date() == started.date()):
+                self.warn(
+                    need_id,
+                    f"the incident's :started: is the date {started:%Y-%m-%d} alone, but the "
+                    f"first timeline event is '{shown_time(first)}'",
+                    f"start the timeline with a line dated '{started:%Y-%m-%d}' and no time",
+                )
+            return
+        if first.day_only or first.at != started:
             self.warn(
                 need_id,
-                f"the first timeline event ({events[0].at:%Y-%m-%dT%H:%M:%SZ}) is not the "
+                f"the first timeline event ({shown_time(first, 'T')}) is not the "
                 f"incident's :started: ({started:%Y-%m-%dT%H:%M:%SZ})",
                 "make :started: and the first event the same moment (both in UTC)",
             )
-        return [self.table(events, started)]
 
     def content_line(self, offset: int) -> int:
         """The 1-based file line of content line ``offset``.
@@ -120,7 +167,8 @@ class TimelineDirective(SphinxDirective):
                 self.warn(
                     need_id,
                     f"cannot read timeline line '{line}'",
-                    "write 'HH:MM PHASE text' or 'YYYY-MM-DDTHH:MMZ PHASE text'",
+                    "write 'HH:MM PHASE text', 'YYYY-MM-DDTHH:MMZ PHASE text', or "
+                    "'YYYY-MM-DD PHASE text' when no source gives the time of day",
                     lineno,
                 )
                 continue
@@ -132,22 +180,25 @@ class TimelineDirective(SphinxDirective):
                     lineno,
                 )
                 continue
-            if events and at < events[-1].at:
+            event = Event(at, match["phase"], match["text"], lineno, bool(DAY.match(match["time"])))
+            if events and event.before(events[-1]):
                 self.warn(
                     need_id,
                     f"the timeline goes backwards at '{match['time']}' "
-                    f"(after {events[-1].at:%Y-%m-%d %H:%M:%S} UTC)",
+                    f"(after {shown_time(events[-1])} UTC)",
                     "order the events by time; after midnight write the full "
                     "date-time (YYYY-MM-DDTHH:MMZ)",
                     lineno,
                 )
                 continue
-            if FULL.match(match["time"]):
+            if FULL.match(match["time"]) or event.day_only:
                 day = at
-            events.append(Event(at, match["phase"], match["text"], lineno))
+            events.append(event)
         return events
 
-    def table(self, events: list[Event], started: datetime | None) -> nodes.table:
+    def table(
+        self, events: list[Event], started: datetime | None, start_day_only: bool = False
+    ) -> nodes.table:
         table = nodes.table(classes=["atlas-timeline"])
         group = nodes.tgroup(cols=4)
         table += group
@@ -159,12 +210,13 @@ class TimelineDirective(SphinxDirective):
         body = nodes.tbody()
         first_day = started.date() if started else (events[0].at.date() if events else None)
         for event in events:
-            shown = (
-                f"{event.at:%H:%M}"
-                if event.at.date() == first_day
-                else f"{event.at:%Y-%m-%d %H:%M}"
-            )
-            since = elapsed(event.at - started) if started else ""
+            if event.day_only:
+                shown = f"{event.at:%Y-%m-%d}"
+            elif event.at.date() == first_day and not start_day_only:
+                shown = f"{event.at:%H:%M}"
+            else:
+                shown = f"{event.at:%Y-%m-%d %H:%M}"
+            since = since_start(event, started, start_day_only)
             text, _ = self.parse_inline(event.text, lineno=event.lineno)
             body += self.row(
                 [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..directives.incident import format_duration, parse_duration
-from ..directives.timeline import parse_utc
+from ..directives.timeline import is_day_only, parse_utc
 from .base import Cell, ViewTable, register_view
 from .matrices import of_type
 
@@ -35,7 +35,8 @@ def duration_of(need: Any) -> str | None:
     """The incident's duration as ``4h17m``: its field, or its start to its end."""
     if need["duration"]:
         return str(need["duration"])
-    if need["started"] and need["ended"]:
+    # A start known only to the day gives no honest duration.
+    if need["started"] and need["ended"] and not is_day_only(need["started"]):
         return format_duration(parse_utc(need["ended"]) - parse_utc(need["started"]))
     return None
 
