@@ -62,6 +62,7 @@ EXPECTED = [
     ("incidents.md", 95, "INC-P-DAYNOREASON", "timeline", "first timeline event is '2024-05-05 09"),
     ("incidents.md", 97, "INC-P-DAYNOREASON", "timeline", "the timeline goes backwards at '2024-"),
     ("incidents.md", 101, "INC-P-TIMEDUNKNOWN", "field", "':start_time_unknown:' contradicts"),
+    ("incidents.md", 136, "INC-P-DAYSPAN", "field", "':ended:' (2024-05-11T09:00Z) is before"),
 ]
 
 
@@ -105,6 +106,10 @@ def test_a_start_no_source_times_is_shown_by_its_date_alone(prov: SphinxTestApp)
         ["2024-05-06 15:10", "day 3"],
         ["2024-05-09", "day 6"],
     ], rows
+    # An end known only by its date is shown as such, and no duration is made up.
+    when = "When : 2024-05-08 10:00 UTC → 2024-05-10 (time of day not stated) Who"
+    assert any(when in box for box in glances), glances
+    assert not needs_of(prov)["INC-P-DAYEND"]["duration"]
     need = needs_of(prov)["INC-P-DAYONLY"]
     assert need["started"] == "2024-05-04" and need["start_time_unknown"].startswith("ProvCo's")
     assert not need["duration"]

@@ -228,7 +228,12 @@ FIELDS: dict[str, FieldSpec] = {
             "time of day not stated",
             "say why no source gives the time of day (which sources were read, what they say)",
         ),
-        FieldSpec("ended", "ended", UTC_DATETIME, "write the UTC end as YYYY-MM-DDTHH:MMZ"),
+        FieldSpec(
+            "ended",
+            "ended",
+            UTC_DATETIME_OR_DATE,
+            "write the UTC end as YYYY-MM-DDTHH:MMZ, or the date alone if no source gives a time",
+        ),
         FieldSpec("duration", "duration", DURATION, "write it like 4h17m, 43s or 2d6h"),
         _text(
             "end_unknown",

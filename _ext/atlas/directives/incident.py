@@ -39,7 +39,7 @@ def when(fields: dict[str, Any]) -> str | None:
     started, ended, duration = (fields.get(k) for k in ("started", "ended", "duration"))
     if not started:
         return None
-    if is_day_only(started):
+    if is_day_only(started) or is_day_only(ended):
         return _when_dated(started, ended, duration)
     start = parse_utc(started)
     text = start.strftime("%Y-%m-%d %H:%M")
@@ -53,11 +53,17 @@ def when(fields: dict[str, Any]) -> str | None:
     return f"{text}; end not stated" if fields.get("end_unknown") else text
 
 
+def _moment(value: str) -> str:
+    if is_day_only(value):
+        return f"{value} (time of day not stated)"
+    return f"{parse_utc(value):%Y-%m-%d %H:%M} UTC"
+
+
 def _when_dated(started: str, ended: str | None, duration: str | None) -> str:
-    """A start known only to the day: no clock time is shown and no duration is computed."""
-    text = f"{started} (time of day not stated)"
+    """A start or end known only to the day: its date alone, and no computed duration."""
+    text = _moment(started)
     if ended:
-        text += f" → {parse_utc(ended):%Y-%m-%d %H:%M} UTC"
+        text += f" → {_moment(ended)}"
     if duration:
         return f"{text} ({duration})"
     return text if ended else f"{text}; end not stated"
@@ -127,7 +133,10 @@ class IncidentDirective(AtlasNeedDirective):
                 "field",
             )
         self.check_start_precision(need_id, started, fields)
-        if not (started and ended) or is_day_only(started):
+        if not (started and ended):
+            return
+        if is_day_only(started) or is_day_only(ended):
+            self.check_dated_order(need_id, started, ended)
             return
         length = parse_utc(ended) - parse_utc(started)
         if length <= timedelta(0):
@@ -144,6 +153,17 @@ class IncidentDirective(AtlasNeedDirective):
                 need_id,
                 f"':duration:' {duration} disagrees with started→ended ({format_duration(length)})",
                 "drop ':duration:' or correct it",
+                "field",
+            )
+
+    def check_dated_order(self, need_id: str | None, started: str, ended: str) -> None:
+        """With a date alone at either end, only the days can be compared."""
+        if parse_utc(ended).date() < parse_utc(started).date():
+            report(
+                self.location,
+                need_id,
+                f"':ended:' ({ended}) is before ':started:' ({started})",
+                "check both are UTC and in the right order",
                 "field",
             )
 
@@ -195,7 +215,7 @@ class IncidentDirective(AtlasNeedDirective):
     def summary(self, fields: dict[str, Any]) -> list[tuple[str, nodes.Node | str | None]]:
         started, ended = fields.get("started"), fields.get("ended")
         duration = fields.get("duration")
-        if started and ended and not duration and not is_day_only(started):
+        if started and ended and not duration and not (is_day_only(started) or is_day_only(ended)):
             duration = format_duration(parse_utc(ended) - parse_utc(started))
         if is_day_only(started) and (reason := fields.get("start_time_unknown")):
             started = f"{started}; time of day not stated: {reason}"

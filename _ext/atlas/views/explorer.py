@@ -36,7 +36,8 @@ def duration_of(need: Any) -> str | None:
     if need["duration"]:
         return str(need["duration"])
     # A start known only to the day gives no honest duration.
-    if need["started"] and need["ended"] and not is_day_only(need["started"]):
+    timed = not (is_day_only(need["started"]) or is_day_only(need["ended"]))
+    if need["started"] and need["ended"] and timed:
         return format_duration(parse_utc(need["ended"]) - parse_utc(need["started"]))
     return None
 
