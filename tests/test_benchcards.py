@@ -120,6 +120,17 @@ def test_only_the_edited_entry_s_card_is_printed_again(cards) -> None:
     assert "to return to the last one." in card_text(folder / "PBK-L.pdf")
 
 
+def test_the_site_ships_only_the_cards_and_a_lost_card_is_printed_again(cards) -> None:
+    srcdir, app = cards
+    folder = Path(app.outdir) / "_cards"
+    # What the build keeps to print the cards is build state, not something to download.
+    assert sorted(p.suffix for p in folder.iterdir()) == [".pdf", ".pdf"]
+    shutil.rmtree(folder)
+    build_app(srcdir)  # no page changed, so no page is written again
+    assert {pdf.name for pdf in folder.glob("*.pdf")} == {"PBK-L.pdf", "PBK-ENDLESS.pdf"}
+    assert "Roll back a bad deploy" in card_text(folder / "PBK-L.pdf")
+
+
 def test_every_playbook_and_guide_of_the_handbook_has_its_card(handbook: Path) -> None:
     data = json.loads((handbook / "needs.json").read_text())
     needs = data["versions"][data["current_version"]]["needs"]

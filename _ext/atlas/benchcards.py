@@ -6,8 +6,8 @@ signals, the first checks, then the steps, verification and rollback of a playbo
 checks tell you and the playbooks to follow of a guide. It leaves out the prose before the
 signals, the diagrams and what the page lists as not confirmed, and says where to read them.
 
-Cards are cut while the HTML pages are written (the card's HTML is saved beside the site, so a
-parallel write loses nothing) and printed with WeasyPrint's Python API when the build finishes,
+Cards are cut while the HTML pages are written (the card's HTML is saved beside the doctrees, so
+a parallel write loses nothing and the site ships only the PDFs) and printed with WeasyPrint's Python API when the build finishes,
 only those whose HTML changed. The type shrinks step by step until the card fits one page; a card
 that does not fit at the smallest size is printed as it is and reported at the entry's line.
 """
@@ -38,8 +38,12 @@ from .problems import report
 
 logger = logging.getLogger(__name__)
 
-#: Where the cards are written in the site, and the record of what was printed.
+#: Where the printed cards are written in the site.
 CARDS_DIR = "_cards"
+# The cut cards and the record of what was printed are build state, not part of the site: they
+# live beside the doctrees, so a reader downloads only the PDFs, and a deleted ``_cards`` folder
+# is printed again from them without re-reading any page.
+CUT_DIR = "atlas-cards"
 PRINTED = "printed.json"
 #: Entry kinds that get a card.
 CARD_KINDS = ("playbook", "guide")
@@ -222,10 +226,10 @@ def cut_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Save each playbook's and guide's card, and link it at the top of the entry."""
     if app.builder.name not in SITE_BUILDERS or not atlas_config(app).bench_cards:
         return
-    folder = Path(app.outdir) / CARDS_DIR
+    folder = Path(app.doctreedir) / CUT_DIR
     for kind, entry_id, card in _entry_cards(doctree):
         data = _card_html(app, docname, kind, entry_id, card)
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{entry_id}.json").write_text(json.dumps(data), encoding="utf-8")
         body = _body(card)
         if body is not None:
@@ -298,10 +302,14 @@ def _current_entries(app: Sphinx) -> set[str]:
 def print_cards(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.name not in SITE_BUILDERS or not atlas_config(app).bench_cards:
         return
-    folder = Path(app.outdir) / CARDS_DIR
+    folder = Path(app.doctreedir) / CUT_DIR
     if not folder.is_dir():
         return
-    record_path = folder / PRINTED
+    site = Path(app.outdir) / CARDS_DIR
+    site.mkdir(exist_ok=True)
+    # One record per output folder: two sites built from one doctree folder never share one.
+    where = hashlib.sha256(str(Path(app.outdir).resolve()).encode()).hexdigest()[:12]
+    record_path = folder / f"{where}-{PRINTED}"
     try:
         printed: dict[str, str] = json.loads(record_path.read_text())
     except (OSError, ValueError):
@@ -311,10 +319,10 @@ def print_cards(app: Sphinx, exception: Exception | None) -> None:
     cache = config.resolve(app.confdir, config.card_cache)
     jobs: list[Job] = []
     for stored in sorted(folder.glob("*.json")):
-        if stored.name == PRINTED:
+        if stored.name.endswith(PRINTED):
             continue
         entry_id = stored.stem
-        target = folder / f"{entry_id}.pdf"
+        target = site / f"{entry_id}.pdf"
         if entry_id not in current:  # the entry was removed or renamed
             stored.unlink()
             target.unlink(missing_ok=True)
