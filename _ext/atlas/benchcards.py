@@ -7,9 +7,10 @@ checks tell you and the playbooks to follow of a guide. It leaves out the prose 
 signals, the diagrams and what the page lists as not confirmed, and says where to read them.
 
 Cards are cut while the HTML pages are written (the card's HTML is saved beside the doctrees, so
-a parallel write loses nothing and the site ships only the PDFs) and printed with WeasyPrint's Python API when the build finishes,
-only those whose HTML changed. The type shrinks step by step until the card fits one page; a card
-that does not fit at the smallest size is printed as it is and reported at the entry's line.
+a parallel write loses nothing and the site ships only the PDFs) and printed with WeasyPrint's
+Python API when the build finishes, only those whose HTML changed. The type shrinks step by step
+until the card fits one page; a card that does not fit at the smallest size is printed as it is
+and reported at the entry's line.
 """
 
 from __future__ import annotations
