@@ -109,8 +109,10 @@ bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in 
 	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \
 		--out $(BUILDDIR)/bench/mermaid.json --docs source/_data/benchmarks.json
 	$(BIN)/python -m atlas.bench.books --out $(BUILDDIR)/bench/books.json --docs source/_data/books.json
-	$(BIN)/python -m atlas.bench.scale --diagrams 1500 --pdf \
+	$(BIN)/python -m atlas.bench.scale --diagrams 1500 \
 		--out $(BUILDDIR)/bench/scale.json --docs source/_data/scale.json
+	$(BIN)/python -m atlas.bench.volumes --diagrams 1500 \
+		--out $(BUILDDIR)/bench/volumes.json --docs source/_data/volumes.json
 
 # --- quality -----------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Benchmark: time and peak memory of the PDF handbook and the EPUB, each a full build.
+"""Benchmark: time and peak memory of the PDF handbook, its volumes and the EPUB, each a full build.
 
     python -m atlas.bench.books --out _build/bench/books.json
 
@@ -26,6 +26,7 @@ BUILDS = {
         "simplepdf",
         ["-D", "atlas_figures_section=0"],
     ),
+    "PDF volumes (-b volumes)": ("volumes", []),
     "EPUB": ("epub", []),
 }
 PREVIOUS = "PDF handbook, previous layout (cards in the text)"
@@ -69,9 +70,12 @@ def main(argv: list[str] | None = None) -> int:
 
                 counts[title] = len(PdfReader(next(Path(out).glob("*.pdf"))).pages)
                 pages = f"{counts[title]} pages"
+            elif builder == "volumes":
+                volumes = json.loads((Path(out) / "volumes.json").read_text())
+                pages = ", ".join(f"{v['slug']} {v['pages']} p" for v in volumes)
         results += [
             Measurement(f"{title}: build time", wall, "s", note=pages),
-            Measurement(f"{title}: peak memory", peak, "MiB", note="target < 4096 MiB per volume"),
+            Measurement(f"{title}: peak memory", peak, "MiB", note="of the largest process"),
         ]
     current = next(iter(counts))
     results.append(

@@ -21,6 +21,16 @@ PROJECT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = ("DATABASE", "CACHE", "QUEUE", "NETWORK", "DNS", "STORAGE", "DEPLOY", "CERTS")
 DIAGRAMS_PER_INCIDENT = 2  # the cascade and a debugging view
 FENCE = "```"
+#: The root toctree, in the handbook's order; SHORT_PARTS are one-paragraph pages.
+SECTIONS = (
+    "about", "symptoms", "systems/index", "incidents/index", "playbooks/index", "guides/index",
+    "patterns/index", "antipatterns/index", "migrations/index", "authoring", "contributing",
+    "glossary", "review/index", "benchmarks",
+)  # fmt: skip
+SHORT_PARTS = (
+    "about", "symptoms", "guides/index", "patterns/index", "antipatterns/index",
+    "migrations/index", "authoring", "contributing", "benchmarks",
+)  # fmt: skip
 
 
 def _flowchart(rng: random.Random, index: int) -> str:
@@ -206,9 +216,14 @@ def generate(out: Path, diagrams: int = 1500, seed: int = 11) -> dict[str, int]:
     shutil.copy(PROJECT / "source" / "glossary.md", out / "glossary.md")
     with (out / "glossary.md").open("a") as glossary:
         glossary.write("\n```{glossary}\nDB\n  Database.\n```\n")
-    sections = ["systems/index", "incidents/index", "playbooks/index", "glossary", "review/index"]
-    (out / "index.md").write_text("# Synthetic Atlas\n\n" + toctree(sections, "The handbook"))
-    pages = systems + incidents + len(PLAYBOOKS) + 3 + 7 + 2
+    # Every part the PDF volumes print (atlas_volumes) is present, so `-b volumes` builds the
+    # corpus with the handbook's own volume plan; the parts the corpus does not model are short.
+    for part in SHORT_PARTS:
+        (out / f"{part}.md").parent.mkdir(parents=True, exist_ok=True)
+        title = part.removesuffix("/index").replace("-", " ").capitalize()
+        (out / f"{part}.md").write_text(f"# {title}\n\nNot part of the synthetic corpus.\n")
+    (out / "index.md").write_text("# Synthetic Atlas\n\n" + toctree(list(SECTIONS), "The handbook"))
+    pages = systems + incidents + len(PLAYBOOKS) + 3 + 7 + 2 + len(SHORT_PARTS)
     return {
         "pages": pages,
         "diagrams": systems * 8 + incidents * DIAGRAMS_PER_INCIDENT,

@@ -1,0 +1,121 @@
+"""Benchmark: the PDF volumes against the single book, on the scale corpus, in one run.
+
+    python -m atlas.bench.volumes --diagrams 1500 --out _build/bench/volumes.json
+
+Four builds, each in its own process (wall time, and the peak resident memory of the largest
+process — Sphinx, or one WeasyPrint printing one volume): the single book (``-b simplepdf``, the
+stock route and the baseline), every volume from a cold start (``-b volumes``), and the volumes
+again after one system page was edited, when only that page's volume is printed again; and the
+EPUB as one book, to decide by measurement whether it too needs volumes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from .mermaid_render import PROJECT, Measurement, table, write_document
+from .scale import Corpus
+
+#: The targets of issue #20 on the 1,500-diagram corpus.
+TOTAL_TARGET_S = 6 * 60
+PEAK_TARGET_MIB = 2048
+EDIT_TARGET_S = 60
+
+
+def _volumes(outdir: Path) -> list[dict]:
+    return json.loads((outdir / "volumes.json").read_text())
+
+
+def _printed_times(outdir: Path) -> dict[str, int]:
+    return {pdf.name: pdf.stat().st_mtime_ns for pdf in outdir.glob("atlas-*.pdf")}
+
+
+def single_book(corpus: Corpus) -> tuple[Measurement, Measurement, int]:
+    print("single book (simplepdf)…")
+    wall, peak, _ = corpus.build("simplepdf", "book")
+    pages = len(PdfReader(next((corpus.work / "book").glob("*.pdf"))).pages)
+    return (
+        Measurement("Single book (simplepdf): build time", wall, "s", note=f"{pages} pages"),
+        Measurement("Single book (simplepdf): peak memory", peak, "MiB"),
+        pages,
+    )
+
+
+def all_volumes(corpus: Corpus, book: Measurement) -> list[Measurement]:
+    print("every volume, cold…")
+    wall, peak, _ = corpus.build("volumes", "volumes")
+    volumes = _volumes(corpus.work / "volumes")
+    parts = ", ".join(f"{v['slug']} {v['pages']} p" for v in volumes)
+    return [
+        Measurement("All volumes (-b volumes): build time", wall, "s", book.value,
+                    book.value / wall, f"target ≤ {TOTAL_TARGET_S} s; {parts}"),
+        Measurement("All volumes: peak memory of the largest process", peak, "MiB",
+                    note=f"target ≤ {PEAK_TARGET_MIB} MiB per process"),
+        Measurement("All volumes: pages", sum(v["pages"] for v in volumes), "pages",
+                    note=f"{len(volumes)} volumes"),
+    ]  # fmt: skip
+
+
+def one_page_edit(corpus: Corpus, book: Measurement) -> Measurement:
+    """A prose edit to one system page: the systems volume is printed again, no other."""
+    outdir = corpus.work / "volumes"
+    before = _printed_times(outdir)
+    page = corpus.source / "systems" / "s000.md"
+    page.write_text(page.read_text() + "\nEdited for the benchmark.\n")
+    print("one system page edited: volumes again…")
+    wall, _, _ = corpus.build("volumes", "volumes", fresh=False)
+    after = _printed_times(outdir)
+    reprinted = sorted(name for name in after if after[name] != before.get(name))
+    return Measurement("After a one-page edit: volumes rebuilt", wall, "s", book.value,
+                       book.value / wall, f"target ≤ {EDIT_TARGET_S} s; printed again: "
+                       f"{', '.join(reprinted) or 'none'}")  # fmt: skip
+
+
+def epub_book(corpus: Corpus) -> list[Measurement]:
+    """The EPUB as one book: what the volumes' targets would ask of it, measured the same way."""
+    print("EPUB, one book…")
+    wall, peak, _ = corpus.build("epub", "epub")
+    size = sum(f.stat().st_size for f in (corpus.work / "epub").glob("*.epub")) / 2**20
+    return [
+        Measurement("EPUB, one book: build time", wall, "s",
+                    note=f"target for all volumes ≤ {TOTAL_TARGET_S} s; {size:.1f} MiB"),
+        Measurement("EPUB, one book: peak memory", peak, "MiB",
+                    note=f"target ≤ {PEAK_TARGET_MIB} MiB per process"),
+    ]  # fmt: skip
+
+
+def benchmark(diagrams: int, work: Path) -> tuple[list[Measurement], dict]:
+    corpus = Corpus(work, diagrams)
+    print(f"corpus: {corpus.facts}")
+    print("warming the diagram cache (html)…")
+    corpus.build("html", "html")
+    book_time, book_peak, pages = single_book(corpus)
+    results = [book_time, book_peak, *all_volumes(corpus, book_time)]
+    results.append(one_page_edit(corpus, book_time))
+    results += epub_book(corpus)
+    return results, {**corpus.facts, "book_pages": pages}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--diagrams", type=int, default=1500)
+    parser.add_argument("--work", type=Path, default=PROJECT / "_build" / "bench" / "volumes")
+    parser.add_argument("--out", type=Path, default=PROJECT / "_build" / "bench" / "volumes.json")
+    parser.add_argument("--docs", type=Path, help="also write the results here (for the docs)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    results, facts = benchmark(args.diagrams, args.work)
+    print(table(results))
+    document = write_document(results, args.out, "volumes", facts)
+    if args.docs:
+        args.docs.write_text(json.dumps(document, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
