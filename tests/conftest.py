@@ -51,14 +51,62 @@ def run_sphinx(sphinx_build: Path, confdir: Path, srcdir: Path, outdir: Path, *o
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
+class VolumesBuild:
+    """`make pdf` of the handbook, started in the background: the most expensive build of the
+    suite runs on the second core while the other tests use the first."""
+
+    def __init__(self, process: subprocess.Popen, outdir: Path, log: Path) -> None:
+        self.process, self.outdir, self.log = process, outdir, log
+
+    @classmethod
+    def start(cls, sphinx_build: Path, outdir: Path) -> VolumesBuild:
+        command = [str(sphinx_build), "-b", "volumes", "-c", str(PROJECT), "-d",
+                   str(outdir / ".doctrees"), str(PROJECT / "source"), str(outdir)]  # fmt: skip
+        log = outdir.with_suffix(".log")
+        env = {"PATH": f"{sphinx_build.parent}:/usr/bin:/bin"}
+        with log.open("w") as handle:
+            process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)
+        return cls(process, outdir, log)
+
+    def result(self) -> tuple[int, str]:
+        """Wait for the build; its exit status and its whole output."""
+        return self.process.wait(), self.log.read_text()
+
+
+WANTS_VOLUMES = pytest.StashKey[bool]()
+VOLUMES_BUILD = pytest.StashKey[VolumesBuild]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of the PDF volumes run last, so their build overlaps everything before them."""
+    uses = [item for item in items if "volumes" in getattr(item, "fixturenames", ())]
+    config.stash[WANTS_VOLUMES] = bool(uses)
+    items[:] = [item for item in items if item not in uses] + uses
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A run stopped early leaves no build behind."""
+    started = session.config.stash.get(VOLUMES_BUILD, None)
+    if started is not None and started.process.poll() is None:
+        started.process.kill()
+        started.process.wait()
+
+
 @pytest.fixture(scope="session")
-def handbook(tmp_path_factory: pytest.TempPathFactory, sphinx_build: Path) -> Path:
+def handbook(
+    tmp_path_factory: pytest.TempPathFactory, sphinx_build: Path, request: pytest.FixtureRequest
+) -> Path:
     """The real handbook (source/) built strictly, once per test session."""
     outdir = tmp_path_factory.mktemp("handbook") / "html"
     result = run_sphinx(
         sphinx_build, PROJECT, PROJECT / "source", outdir, "-W", "--keep-going", "-n"
     )
     assert result.returncode == 0, f"strict build of source/ failed:\n{result.stderr}"
+    if request.session.config.stash.get(WANTS_VOLUMES, False):
+        # The diagram cache is warm now: print the PDF volumes while the other tests run.
+        request.session.config.stash[VOLUMES_BUILD] = VolumesBuild.start(
+            sphinx_build, tmp_path_factory.mktemp("pdf")
+        )
     return outdir
 
 

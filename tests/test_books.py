@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import LOCAL_MERMAID, PROJECT, ROOTS
+from conftest import LOCAL_MERMAID, PROJECT, ROOTS, VOLUMES_BUILD
 
 ARTIFACTS = PROJECT / "_build" / "test-artifacts"
 
@@ -29,14 +29,23 @@ def sphinx(builder: str, confdir: Path, srcdir: Path, outdir: Path, *options: st
 
 
 @pytest.fixture(scope="module")
-def volumes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], str]:
-    """Every PDF volume of the handbook, from one `make pdf`-style build."""
-    out = tmp_path_factory.mktemp("pdf")
-    result = sphinx("volumes", PROJECT, PROJECT / "source", out, "-d", str(out / ".doctrees"))
-    assert result.returncode == 0, result.stderr[-3000:]
+def volumes(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Path, dict[str, Path], str]:
+    """Every PDF volume of the handbook, from one `make pdf`-style build: the one the handbook
+    fixture started in the background, or, when no test built the handbook, one run here."""
+    started = request.session.config.stash.get(VOLUMES_BUILD, None)
+    if started is not None:
+        out = started.outdir
+        status, log = started.result()
+    else:
+        out = tmp_path_factory.mktemp("pdf")
+        done = sphinx("volumes", PROJECT, PROJECT / "source", out, "-d", str(out / ".doctrees"))
+        status, log = done.returncode, done.stdout + done.stderr
+    assert status == 0, log[-3000:]
     manifest = json.loads((out / "volumes.json").read_text())
     files = {entry["slug"]: out / entry["file"] for entry in manifest}
-    return out, files, result.stdout + result.stderr
+    return out, files, log
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +118,7 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
         # Page numbers: each page between the table of contents and the back cover shows its own.
         texts = page_texts(pdf)
         for number in range(6, len(texts), max(1, len(texts) // 7)):
-            assert str(number) in texts[number - 1].split(), (slug, number)
+            assert shows_page_number(texts[number - 1], number), (slug, number)
     assert "No anchor" not in log and "ERROR" not in log
 
 
@@ -164,6 +173,14 @@ def test_an_edit_rebuilds_only_its_volume(tmp_path: Path) -> None:
     conf.write_text(conf.read_text() + "\natlas_volumes = {'more': atlas_volumes['more']}\n")
     third = sphinx("volumes", srcdir, srcdir, out, *options)
     assert "'third' is in no PDF volume; add it to the roots of one volume" in third.stderr
+
+
+def shows_page_number(text: str, number: int) -> bool:
+    """The page shows its number: on a line of its own, or heading the running header, where
+    text extraction can run a wide number into the chapter number beside it ("2904.29. …")."""
+    if str(number) in text.split():
+        return True
+    return re.match(rf"\s*{number}(?:\s|\d+\.\d)", text) is not None
 
 
 @functools.cache
