@@ -83,9 +83,11 @@ CHAPTERS = {
 # fmt: on
 
 
-def printed_toc(pdf: Path) -> dict[str, int]:
+def printed_toc(pdf: Path, last_page: int = 4) -> dict[str, int]:
+    """Title → page of every entry of the printed table of contents (pages 2 to ``last_page``;
+    a title that wraps is read up to the end of its first line)."""
     toc = subprocess.run(
-        ["pdftotext", "-layout", "-f", "2", "-l", "4", str(pdf), "-"],
+        ["pdftotext", "-layout", "-f", "2", "-l", str(last_page), str(pdf), "-"],
         capture_output=True,
         text=True,
     ).stdout
@@ -108,13 +110,18 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
         bookmarks = outline(reader)
         chapters = {title: page for depth, title, page in bookmarks if depth == 0}
         assert set(CHAPTERS[slug]) <= set(chapters), (slug, list(chapters))
-        # The printed table of contents gives the same page as the bookmark, for every chapter.
-        # (An entry right after a landscape table can be printed one page early: known defect.)
-        printed = printed_toc(pdf)
+        # The printed table of contents gives the page of the bookmark, for every entry it
+        # prints: chapters and their sections (it fills the pages before the first chapter).
+        printed = printed_toc(pdf, last_page=min(chapters.values()) - 1)
         assert set(CHAPTERS[slug]) <= set(printed), (slug, printed)
-        for chapter, page in chapters.items():
-            if chapter in printed:
-                assert printed[chapter] == page, (slug, chapter, page, printed[chapter])
+        marked = {title: page for _depth, title, page in bookmarks}
+        compared = 0
+        for title, page in printed.items():
+            same = [t for t in marked if t == title or (len(title) > 20 and t.startswith(title))]
+            if same:
+                compared += 1
+                assert page == marked[same[0]], (slug, title, page, marked[same[0]])
+        assert compared >= len(CHAPTERS[slug]), slug
         # Page numbers: each page between the table of contents and the back cover shows its own.
         texts = page_texts(pdf)
         for number in range(6, len(texts), max(1, len(texts) // 7)):

@@ -283,7 +283,7 @@ class VolumesBuilder(SimplePdfBuilder):
         jobs = []
         for volume in self.assembled:
             html_path = out / f"{volume.page}.html"
-            html = self._toctree_fix(html_path.read_text(encoding="utf-8"))
+            html = anchor_headings(self._toctree_fix(html_path.read_text(encoding="utf-8")))
             html_path.write_text(html, encoding="utf-8")
             digest = hashlib.sha256(html.encode()).hexdigest()
             if printed.get(volume.slug) == digest and (out / volume.file_name).exists():
@@ -326,6 +326,21 @@ class VolumesBuilder(SimplePdfBuilder):
                                 "file": volume.file_name, "pages": pages,
                                 "bytes": pdf.stat().st_size})  # fmt: skip
         (out / MANIFEST).write_text(json.dumps(entries, indent=1))
+
+
+#: A section whose first child is its heading, as Sphinx writes it (after any extra anchors).
+SECTION_HEADING = re.compile(
+    r'<section id="(?P<id>[^"]+)">(?P<gap>\s*(?:<span id="[^"]+"></span>\s*)*)<h(?P<level>[1-6])>'
+)
+
+
+def anchor_headings(html: str) -> str:
+    """Move each section's id to its heading. The printed table of contents gives the page of
+    the element its link targets, the bookmarks the page of the heading; when WeasyPrint keeps a
+    heading with the diagram after it and pushes both to the next page, the section itself still
+    starts on the page before, and the table of contents was one page early. On the heading, the
+    table of contents, the bookmark and a link from another volume all land on the same page."""
+    return SECTION_HEADING.sub(r'<section>\g<gap><h\g<level> id="\g<id>">', html)
 
 
 def link_volumes(pdf: Path, outdir: Path) -> None:
