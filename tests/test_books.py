@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,10 @@ def volumes(
     assert status == 0, log[-3000:]
     manifest = json.loads((out / "volumes.json").read_text())
     files = {entry["slug"]: out / entry["file"] for entry in manifest}
+    # Several tests read every volume's text; poppler takes seconds per volume, so read them all
+    # now, on both cores, into page_texts' cache.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(page_texts, files.values()))
     return out, files, log
 
 
@@ -105,7 +110,7 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
     for slug, pdf in files.items():
         reader = PdfReader(pdf)
         assert len(reader.pages) > 5, slug
-        cover = " ".join(page_text(pdf, 1).split())
+        cover = " ".join(page_texts(pdf)[0].split())
         assert "Atlas:" in cover and re.search(r"Built \d{4}-\d{2}-\d{2}", cover), slug
         bookmarks = outline(reader)
         chapters = {title: page for depth, title, page in bookmarks if depth == 0}
@@ -123,9 +128,9 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
                 assert page == marked[same[0]], (slug, title, page, marked[same[0]])
         assert compared >= len(CHAPTERS[slug]), slug
         # Page numbers: each page between the table of contents and the back cover shows its own.
-        pages = len(reader.pages)
-        for number in range(6, pages, max(1, pages // 7)):
-            assert shows_page_number(page_text(pdf, number), number), (slug, number)
+        texts = page_texts(pdf)
+        for number in range(6, len(texts), max(1, len(texts) // 7)):
+            assert shows_page_number(texts[number - 1], number), (slug, number)
     assert "No anchor" not in log and "ERROR" not in log
 
 
@@ -188,14 +193,6 @@ def shows_page_number(text: str, number: int) -> bool:
     if str(number) in text.split():
         return True
     return re.match(rf"\s*{number}(?:\s|\d+\.\d)", text) is not None
-
-
-def page_text(pdf: Path, number: int) -> str:
-    """The text of one page (1-based): a whole volume's text takes poppler several seconds."""
-    return subprocess.run(
-        ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
 
 
 @functools.cache

@@ -95,6 +95,17 @@ def incident_page(rng: random.Random, index: int) -> tuple[str, str]:
         name,
         f"""# Incident {upper}
 
+{FENCE}{{diagram}} Cascade of {upper}
+:id: DGM-SYN-{upper}-CASCADE
+:kind: incident
+:validation: A
+:organization: Org {upper}
+:sources: {source_id}
+:playbooks: PBK-SYN-{playbook}
+:signal: `http_5xx_total` rises after the deploy
+{body}
+{FENCE}
+
 {FENCE}{{source}} Post-mortem of {upper}
 :id: {source_id}
 :url: https://example.org/{name}
@@ -110,6 +121,7 @@ def incident_page(rng: random.Random, index: int) -> tuple[str, str]:
 :started: 2025-05-20T{hour:02d}:00Z
 :duration: 2h30m
 :category: capacity
+:trigger_kind: deploy
 :impact: Requests failed
 :trigger: A deploy
 :root_cause: Missing capacity
@@ -127,17 +139,6 @@ def incident_page(rng: random.Random, index: int) -> tuple[str, str]:
 {hour + 2:02d}:30 resolution Rolled back
 {FENCE}
 {FENCE}`
-
-{FENCE}{{diagram}} Cascade of {upper}
-:id: DGM-SYN-{upper}-CASCADE
-:kind: incident
-:validation: A
-:organization: Org {upper}
-:sources: {source_id}
-:playbooks: PBK-SYN-{playbook}
-:signal: `http_5xx_total` rises after the deploy
-{body}
-{FENCE}
 
 {FENCE}{{diagram}} Debugging {upper}
 :id: DGM-SYN-{upper}-DEBUGGING
