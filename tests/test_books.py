@@ -117,7 +117,8 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
         assert set(CHAPTERS[slug]) <= set(chapters), (slug, list(chapters))
         # The printed table of contents gives the page of the bookmark, for every entry it
         # prints: chapters and their sections (it fills the pages before the first chapter).
-        printed = printed_toc(pdf, last_page=min(chapters.values()) - 1)
+        first_chapter = min(chapters[title] for title in CHAPTERS[slug])
+        printed = printed_toc(pdf, last_page=first_chapter - 1)
         assert set(CHAPTERS[slug]) <= set(printed), (slug, printed)
         marked = {title: page for _depth, title, page in bookmarks}
         compared = 0
