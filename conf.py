@@ -83,6 +83,9 @@ epub_cover = ("_static/atlas-cover.png", "epub-cover.html")
 # sphinx-needs writes these next to every HTML-format build; they are not book content.
 epub_exclude_files = ["needs.json", "permalink.html", "schema_violations.json", ".buildinfo.bak"]
 simplepdf_file_name = "atlas-handbook.pdf"
+# Sphinx's LaTeX route, measured against the WeasyPrint volumes (atlas.bench.volumes): the pages
+# use symbols pdflatex cannot typeset (✓ ✗ → ≤), so XeLaTeX with the FreeFont family.
+latex_engine = "xelatex"
 # The PDF cover (sphinx-simplepdf's template variables).
 html_context = {
     "cover_logo_title": "A production distributed-systems handbook",

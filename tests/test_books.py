@@ -44,8 +44,7 @@ def volumes(
         done = sphinx("volumes", PROJECT, PROJECT / "source", out, "-d", str(out / ".doctrees"))
         status, log = done.returncode, done.stdout + done.stderr
     assert status == 0, log[-3000:]
-    manifest = json.loads((out / "volumes.json").read_text())
-    files = {entry["slug"]: out / entry["file"] for entry in manifest}
+    files = {entry["slug"]: out / entry["file"] for entry in manifest_of(out)}
     # Several tests read every volume's text; poppler takes seconds per volume, so read them all
     # now, on both cores, into page_texts' cache.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -53,11 +52,24 @@ def volumes(
     return out, files, log
 
 
+def manifest_of(out: Path) -> list[dict]:
+    """What the volumes builder wrote beside the PDFs: every PDF, in order, with its volume."""
+    return json.loads((out / "volumes.json").read_text())
+
+
+def printing(out: Path, docname: str) -> Path:
+    """The PDF that prints a page."""
+    for entry in manifest_of(out):
+        if docname in entry["roots"]:
+            return out / entry["file"]
+    raise AssertionError(f"no PDF prints {docname}")
+
+
 @pytest.fixture(scope="module")
 def handbook_pdf(volumes) -> tuple[Path, str]:
-    """The volume most pages of the handbook's book checks look at: the incidents."""
-    _, files, log = volumes
-    return files["incidents"], log
+    """The PDF most of the handbook's book checks look at: the incidents that hold GitHub 2018."""
+    out, _, log = volumes
+    return printing(out, "incidents/github-2018-10-21"), log
 
 
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
@@ -102,24 +114,40 @@ def printed_toc(pdf: Path, last_page: int = 4) -> dict[str, int]:
     }
 
 
+def opening_chapters(entry: dict, chapters: dict[str, int]) -> list[str]:
+    """The numbered chapters a PDF must open: a volume's (CHAPTERS), or a part's, each root's
+    title under its number in the handbook ("3.4. Discord")."""
+    if entry["slug"] in CHAPTERS:
+        return CHAPTERS[entry["slug"]]
+    return [
+        next((t for t in chapters if re.fullmatch(rf"\d+\.\d+\. {re.escape(title)}", t)), title)
+        for title in entry["contents"]
+    ]
+
+
 def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_contents(
     volumes,
 ) -> None:
-    _, files, log = volumes
-    assert set(files) == set(CHAPTERS)
-    for slug, pdf in files.items():
+    out, files, log = volumes
+    manifest = manifest_of(out)
+    assert {entry["volume"] for entry in manifest} == set(CHAPTERS)
+    numbered = 0
+    for entry in manifest:
+        slug, pdf = entry["slug"], files[entry["slug"]]
         reader = PdfReader(pdf)
-        assert len(reader.pages) > 5, slug
+        assert len(reader.pages) > 2, slug
         cover = " ".join(page_texts(pdf)[0].split())
-        assert "Atlas:" in cover and re.search(r"Built \d{4}-\d{2}-\d{2}", cover), slug
+        assert f"Atlas: {entry['title']}" in cover, slug
+        assert re.search(r"Built \d{4}-\d{2}-\d{2}", cover), slug
         bookmarks = outline(reader)
         chapters = {title: page for depth, title, page in bookmarks if depth == 0}
-        assert set(CHAPTERS[slug]) <= set(chapters), (slug, list(chapters))
+        expected = opening_chapters(entry, chapters)
+        assert set(expected) <= set(chapters), (slug, expected, list(chapters))
         # The printed table of contents gives the page of the bookmark, for every entry it
         # prints: chapters and their sections (it fills the pages before the first chapter).
-        first_chapter = min(chapters[title] for title in CHAPTERS[slug])
+        first_chapter = min(chapters[title] for title in expected)
         printed = printed_toc(pdf, last_page=first_chapter - 1)
-        assert set(CHAPTERS[slug]) <= set(printed), (slug, printed)
+        assert set(expected) <= set(printed), (slug, printed)
         marked = {title: page for _depth, title, page in bookmarks}
         compared = 0
         for title, page in printed.items():
@@ -127,12 +155,46 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
             if same:
                 compared += 1
                 assert page == marked[same[0]], (slug, title, page, marked[same[0]])
-        assert compared >= len(CHAPTERS[slug]), slug
+        assert compared >= len(expected), slug
         # Page numbers: each page between the table of contents and the back cover shows its own.
         texts = page_texts(pdf)
-        for number in range(6, len(texts), max(1, len(texts) // 7)):
+        for number in range(first_chapter, len(texts), max(1, len(texts) // 7)):
             assert shows_page_number(texts[number - 1], number), (slug, number)
+            numbered += 1
+    assert numbered > 100
     assert "No anchor" not in log and "ERROR" not in log
+
+
+def test_long_volumes_are_printed_one_pdf_per_part(volumes) -> None:
+    """Systems one PDF each, incidents twenty to a PDF, the annex one PDF per review page; each
+    split volume's first PDF lists its parts, each a link into the part's PDF."""
+    out, files, _ = volumes
+    manifest = manifest_of(out)
+    parts = {v: [e for e in manifest if e["volume"] == v and e["slug"] != v] for v in CHAPTERS}
+    systems = (PROJECT / "source" / "systems").glob("*/index.md")
+    assert sorted(e["roots"][0] for e in parts["systems"]) == sorted(
+        f"systems/{index.parent.name}/index" for index in systems
+    )
+    incidents = {path.stem for path in (PROJECT / "source" / "incidents").glob("*-*.md")}
+    assert all(len(e["roots"]) <= 20 for e in parts["incidents"])
+    assert {r.split("/")[1] for e in parts["incidents"] for r in e["roots"]} == incidents
+    assert len(parts["incidents"]) == -(-len(incidents) // 20)
+    assert "review/diagrams" in {e["roots"][0] for e in parts["review"]}
+    assert parts["operations"] == parts["patterns"] == parts["about"] == []
+    # No part is the size the whole volume was: the largest is a fraction of its volume.
+    for volume in ("systems", "incidents", "review"):
+        sizes = [e["pages"] for e in parts[volume]]
+        assert max(sizes) < sum(sizes) / 2, (volume, sizes)
+    overview = files["systems"]
+    text = " ".join(" ".join(page_texts(overview)).split())
+    links = {
+        str(annotation.get_object()["/A"]["/F"])
+        for page in PdfReader(overview).pages
+        for annotation in page.get("/Annots", []) or []
+        if annotation.get_object().get("/A", {}).get("/S") == "/GoToR"
+    }
+    for entry in parts["systems"]:
+        assert entry["file"] in text and entry["file"] in links, entry["file"]
 
 
 def test_links_between_volumes_open_the_other_volume_at_the_page(volumes) -> None:
@@ -157,14 +219,18 @@ def test_links_between_volumes_open_the_other_volume_at_the_page(volumes) -> Non
     assert local == [], "no link points at a file on the build machine"
 
 
-def test_an_edit_rebuilds_only_its_volume(tmp_path: Path) -> None:
+def test_an_edit_rebuilds_only_its_volume_and_a_split_volume_prints_one_pdf_per_part(
+    tmp_path: Path,
+) -> None:
     srcdir = tmp_path / "src"
     shutil.copytree(ROOTS / "test-diagrams", srcdir)
     index = srcdir / "index.md"
     index.write_text(index.read_text().replace("more\n```", "more\nthird\n```"))
-    (srcdir / "third.md").write_text("# Third\n\nA page of its own volume.\n")
+    (srcdir / "third.md").write_text("# Third\n\nIts parts:\n\n```{toctree}\np1\np2\n```\n")
+    for part in ("p1", "p2"):
+        (srcdir / f"{part}.md").write_text(f"# Part {part}\n\nA page printed on its own.\n")
     volumes = {"more": {"title": "More", "roots": ["more"]},
-               "third": {"title": "Third", "roots": ["third"]}}  # fmt: skip
+               "third": {"title": "Third", "roots": ["third"], "split": 1}}  # fmt: skip
     options = [f"-D{k}={v}" for k, v in LOCAL_MERMAID.items()]
     options += ["-d", str(tmp_path / "doctrees")]
     conf = srcdir / "conf.py"
@@ -172,20 +238,32 @@ def test_an_edit_rebuilds_only_its_volume(tmp_path: Path) -> None:
     out = tmp_path / "pdf"
     first = sphinx("volumes", srcdir, srcdir, out, *options)
     assert first.returncode == 0, first.stderr[-3000:]
-    before = {
-        name: (out / name).stat().st_mtime_ns for name in ("atlas-more.pdf", "atlas-third.pdf")
-    }
-    (srcdir / "third.md").write_text("# Third\n\nA page of its own volume, edited.\n")
+    names = ["atlas-more.pdf", "atlas-third.pdf", "atlas-third-p1.pdf", "atlas-third-p2.pdf"]
+    assert [entry["file"] for entry in manifest_of(out)] == names
+    assert [entry["volume"] for entry in manifest_of(out)] == ["more"] + ["third"] * 3
+    overview = " ".join(" ".join(page_texts(out / "atlas-third.pdf")).split())
+    assert "Part p1 (atlas-third-p1.pdf)" in overview and "A page printed" not in overview
+    assert "A page printed on its own" in " ".join(page_texts(out / "atlas-third-p2.pdf"))
+    before = {name: (out / name).stat().st_mtime_ns for name in names}
+    (srcdir / "p2.md").write_text("# Part p2\n\nA page printed on its own, edited.\n")
     second = sphinx("volumes", srcdir, srcdir, out, *options)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "volume more: no page changed, atlas-more.pdf kept" in second.stdout
-    assert (out / "atlas-more.pdf").stat().st_mtime_ns == before["atlas-more.pdf"]
-    assert (out / "atlas-third.pdf").stat().st_mtime_ns > before["atlas-third.pdf"]
-    assert "edited" in " ".join(page_texts(out / "atlas-third.pdf"))
-    # A page in no volume is named, with the fix.
+    after = {name: (out / name).stat().st_mtime_ns for name in names}
+    assert [name for name in names if after[name] != before[name]] == ["atlas-third-p2.pdf"]
+    assert "edited" in " ".join(page_texts.__wrapped__(out / "atlas-third-p2.pdf"))
+    # One part alone, by its name: `make pdf VOLUME=third-p1`.
+    (srcdir / "p1.md").write_text("# Part p1\n\nEdited too.\n")
+    alone = sphinx("volumes", srcdir, srcdir, out, *options, "-D", "atlas_volume=third-p1")
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    assert "volume third-p1: assembling 1 pages" in alone.stdout
+    assert "volume third-p2" not in alone.stdout and "volume more" not in alone.stdout
+    # A page in no volume is named, with the fix; the PDFs of the volume that went are removed.
     conf.write_text(conf.read_text() + "\natlas_volumes = {'more': atlas_volumes['more']}\n")
     third = sphinx("volumes", srcdir, srcdir, out, *options)
     assert "'third' is in no PDF volume; add it to the roots of one volume" in third.stderr
+    assert sorted(pdf.name for pdf in out.glob("*.pdf")) == ["atlas-more.pdf"]
+    assert [entry["file"] for entry in manifest_of(out)] == ["atlas-more.pdf"]
 
 
 def shows_page_number(text: str, number: int) -> bool:
@@ -304,7 +382,7 @@ def test_epub_passes_epubcheck(which: str, tmp_path: Path) -> None:
 
 
 def test_wide_matrices_get_landscape_pages(volumes) -> None:
-    pdf = volumes[1]["review"]
+    pdf = printing(volumes[0], "review/diagrams")
     reader = PdfReader(pdf)
     texts = [" ".join(text.split()) for text in page_texts(pdf)]
     matrix_pages = [n for n, text in enumerate(texts) if "Diagram Title System Kind Level" in text]

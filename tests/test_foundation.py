@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -68,31 +69,50 @@ def test_downloads_are_shipped_and_linked(make_app, tmp_path: Path, rootdir: Pat
     downloads.mkdir()
     (downloads / "atlas.epub").write_bytes(b"PK epub" * 40_000)
     (downloads / "atlas-incidents.pdf").write_bytes(b"%PDF-1.7" + b"x" * 2_400_000)
-    (downloads / "atlas-systems.pdf").write_bytes(b"%PDF-1.7" + b"x" * 50_000)
-    # What the volumes builder writes beside the PDFs, in the order of atlas_volumes.
-    (downloads / "volumes.json").write_text(
-        '[{"slug": "systems", "title": "Systems", "file": "atlas-systems.pdf", "pages": 96,'
-        ' "bytes": 50008}, {"slug": "incidents", "title": "Incidents",'
-        ' "file": "atlas-incidents.pdf", "pages": 212, "bytes": 2400008}]'
-    )
+    (downloads / "atlas-systems.pdf").write_bytes(b"%PDF-1.7" + b"x" * 5_000)
+    (downloads / "atlas-systems-discord.pdf").write_bytes(b"%PDF-1.7" + b"x" * 50_000)
+    (downloads / "atlas-systems-stripe.pdf").write_bytes(b"%PDF-1.7" + b"x" * 60_000)
+    # What the volumes builder writes beside the PDFs, in the order of atlas_volumes: the
+    # systems volume is split, its first PDF then one per system.
+    manifest = [
+        ("systems", "systems", "Systems", 4, 5008),
+        ("systems-discord", "systems", "Systems: Discord", 43, 50008),
+        ("systems-stripe", "systems", "Systems: Stripe", 45, 60008),
+        ("incidents", "incidents", "Incidents", 212, 2400008),
+    ]
+    (downloads / "volumes.json").write_text(json.dumps([
+        {"slug": slug, "volume": volume, "title": title, "file": f"atlas-{slug}.pdf",
+         "pages": pages, "bytes": size}
+        for slug, volume, title, pages, size in manifest
+    ]))  # fmt: skip
     second = make_app("html", srcdir=srcdir, confoverrides=overrides)
     second.build()
-    files = ["atlas-systems.pdf", "atlas-incidents.pdf", "atlas.epub"]
+    files = ["atlas-systems.pdf", "atlas-systems-discord.pdf", "atlas-systems-stripe.pdf",
+             "atlas-incidents.pdf", "atlas.epub"]  # fmt: skip
     sidebar = page(second).select(".atlas-downloads li")
     assert [item.a["href"] for item in sidebar] == files
-    assert [" ".join(item.get_text().split()) for item in sidebar] == [
-        "Systems (PDF, 96 pages, 50 kB)",
+    # The parts of a split volume are under their volume, folded away in the sidebar.
+    assert [" ".join(item.get_text().split()) for item in sidebar][1:] == [
+        "Systems: Discord (PDF, 43 pages, 50 kB)",
+        "Systems: Stripe (PDF, 45 pages, 60 kB)",
         "Incidents (PDF, 212 pages, 2.4 MB)",
         "The whole handbook (EPUB, 280 kB)",
     ]
+    folded = page(second).select(".atlas-downloads li details.atlas-download-parts")
+    assert len(folded) == 1 and "2 PDFs, one per part" in folded[0].summary.get_text()
+    assert [a["href"] for a in folded[0].select("a")] == files[1:3]
     assert (Path(second.outdir) / "atlas-incidents.pdf").read_bytes().startswith(b"%PDF-1.7")
-    # The landing page lists every volume the same way.
+    assert (Path(second.outdir) / "atlas-systems-stripe.pdf").is_file()
+    # The landing page lists every volume the same way, each part under its volume.
     offer = page(second).select(".atlas-download-handbook li")
-    assert [(item.a["href"], " ".join(item.get_text().split())) for item in offer] == [
-        ("atlas-systems.pdf", "Systems (PDF, 96 pages, 50 kB)"),
-        ("atlas-incidents.pdf", "Incidents (PDF, 212 pages, 2.4 MB)"),
-        ("atlas.epub", "The whole handbook (EPUB, 280 kB)"),
+    assert [item.a["href"] for item in offer] == files
+    top = page(second).select(".atlas-download-handbook > ul > li")
+    assert [" ".join(item.p.get_text().split()) for item in top] == [
+        "Systems (PDF, 4 pages, 5 kB), and one PDF per part (2):",
+        "Incidents (PDF, 212 pages, 2.4 MB)",
+        "The whole handbook (EPUB, 280 kB)",
     ]
+    assert [a["href"] for a in top[0].ul.select("a")] == files[1:3]
 
 
 @pytest.mark.sphinx("html", testroot="foundation", confoverrides={"atlas_downloads_dir": 42})

@@ -122,8 +122,10 @@ class AtlasConfig:
 
     volumes: dict = field(
         default_factory=lambda: {
-            "systems": {"title": "Systems", "roots": ["systems/index"]},
-            "incidents": {"title": "Incidents", "roots": ["incidents/index"]},
+            # One PDF per system, incidents twenty to a PDF, one per review page: no PDF of
+            # the full catalogue outgrows a WeasyPrint process (Kozea/WeasyPrint #1950).
+            "systems": {"title": "Systems", "roots": ["systems/index"], "split": 1},
+            "incidents": {"title": "Incidents", "roots": ["incidents/index"], "split": 20},
             "operations": {
                 "title": "Playbooks and debugging guides",
                 "roots": ["symptoms", "playbooks/index", "guides/index"],
@@ -132,15 +134,20 @@ class AtlasConfig:
                 "title": "Patterns, anti-patterns and migrations",
                 "roots": ["patterns/index", "antipatterns/index", "migrations/index"],
             },
-            "review": {"title": "Reviewer annex", "roots": ["review/index", "benchmarks"]},
+            "review": {
+                "title": "Reviewer annex",
+                "roots": ["review/index", "benchmarks"],
+                "split": 1,
+            },
             "about": {
                 "title": "About, glossary and contributor guide",
                 "roots": ["about", "glossary", "authoring", "contributing"],
             },
         },
         metadata={
-            "doc": "The PDF volumes (`make pdf`): slug → title and the entries of the root "
-            "toctree it prints, each entry in one volume."
+            "doc": "The PDF volumes (`make pdf`): slug → title, the entries of the root "
+            "toctree it prints (each entry in one volume) and, optionally, split: N, to print "
+            "the roots alone and the entries of their toctrees N to a PDF."
         },
     )
     volume: str = field(

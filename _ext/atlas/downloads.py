@@ -26,20 +26,31 @@ def _size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} kB"
 
 
-def available_downloads(folder: Path) -> list[dict[str, str]]:
-    """The handbook files in ``folder``: the PDF volumes in their order, then the EPUB."""
+def available_downloads(folder: Path) -> list[dict[str, Any]]:
+    """The handbook files in ``folder``: the PDF volumes in their order, each split volume with
+    its parts (one PDF per system, …) under ``parts``, then the EPUB."""
     if not folder.is_dir():
         return []
     try:
         volumes = json.loads((folder / "volumes.json").read_text())
     except (OSError, ValueError):
         volumes = []
-    found = []
+    found: list[dict[str, Any]] = []
+    by_volume: dict[str, dict[str, Any]] = {}
     for volume in volumes:
-        if (folder / volume["file"]).is_file():
-            details = f"PDF, {volume['pages']} pages, {_size(volume['bytes'])}"
-            found.append({"file": volume["file"], "label": volume["title"], "details": details})
-    listed = {item["file"] for item in found}
+        if not (folder / volume["file"]).is_file():
+            continue
+        details = f"PDF, {volume['pages']} pages, {_size(volume['bytes'])}"
+        item = {"file": volume["file"], "label": volume["title"], "details": details, "parts": []}
+        parent = by_volume.get(volume.get("volume", volume["slug"]))
+        if parent is not None and volume["slug"] != parent["slug"]:
+            parent["item"]["parts"].append(item)
+        else:
+            by_volume[volume.get("volume", volume["slug"])] = {"slug": volume["slug"], "item": item}
+            found.append(item)
+    listed = {item["file"] for item in found} | {
+        part["file"] for item in found for part in item["parts"]
+    }
     for path in sorted(
         folder.iterdir(),
         key=lambda p: (list(FORMATS).index(p.suffix) if p.suffix in FORMATS else 9, p.name),
@@ -47,7 +58,7 @@ def available_downloads(folder: Path) -> list[dict[str, str]]:
         if path.suffix in FORMATS and path.is_file() and path.name not in listed:
             details = f"{FORMATS[path.suffix]}, {_size(path.stat().st_size)}"
             label = "The whole handbook" if path.suffix == ".epub" else path.stem
-            found.append({"file": path.name, "label": label, "details": details})
+            found.append({"file": path.name, "label": label, "details": details, "parts": []})
     return found
 
 
@@ -100,15 +111,24 @@ def _fill_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         intro = nodes.paragraph("", "", nodes.strong(text="Download the handbook"))
         intro += nodes.Text(": one PDF per part, and the whole handbook as an EPUB.")
         box += intro
-        listing = nodes.bullet_list()
-        for item in downloads:
-            uri = relative_uri(here, item["file"])
-            entry = nodes.paragraph()
-            entry += nodes.reference("", item["label"], refuri=uri, classes=["atlas-download"])
-            entry += nodes.Text(f" ({item['details']})")
-            listing += nodes.list_item("", entry)
-        box += listing
+        box += _download_list(downloads, here)
         node.replace_self(box)
+
+
+def _download_list(items: list[dict[str, Any]], here: str) -> nodes.bullet_list:
+    listing = nodes.bullet_list()
+    for item in items:
+        uri = relative_uri(here, item["file"])
+        entry = nodes.paragraph()
+        entry += nodes.reference("", item["label"], refuri=uri, classes=["atlas-download"])
+        entry += nodes.Text(f" ({item['details']})")
+        if item["parts"]:
+            entry += nodes.Text(f", and one PDF per part ({len(item['parts'])}):")
+        listed = nodes.list_item("", entry)
+        if item["parts"]:
+            listed += _download_list(item["parts"], here)
+        listing += listed
+    return listing
 
 
 def setup_downloads(app: Sphinx) -> None:

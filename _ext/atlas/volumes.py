@@ -11,6 +11,11 @@ Only what changed is printed again: a volume is assembled only when one of its p
 re-read (or it shows tables over every entry), and WeasyPrint runs only when the assembled
 HTML differs from the one the existing PDF was printed from.
 
+A volume may be ``split``: its root pages are printed alone (with a list of its parts, each a
+link to its PDF), and the entries of their toctrees, one or ``split`` at a time, each as a PDF
+of its own ("one PDF per system"). A reader downloads the part they need, WeasyPrint never
+holds more than one part in memory, and an edit prints only its part again.
+
 A link to a page of another volume opens that volume at the page (a PDF "GoToR" action to the
 named destination; the volumes are shipped side by side), or the page on the site when
 ``html_baseurl`` is set.
@@ -24,9 +29,9 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +67,21 @@ OTHER_VOLUME = re.compile(r"^(?P<file>atlas-[\w-]+\.pdf)#(?P<dest>document-[^#]+
 
 @dataclass(frozen=True)
 class Volume:
+    """One PDF: a configured volume, or one part of a volume that is split."""
+
     slug: str
     title: str
     roots: tuple[str, ...]
+    #: Entries of the roots' toctrees per PDF of their own (0: the volume is one PDF).
+    split: int = 0
+    #: The configured volume this PDF is a part of ("" for the volume itself).
+    part_of: str = ""
+    #: The pages whose toctrees list the roots: where the printed table of contents comes from.
+    listed_in: tuple[str, ...] = ()
+    #: False for the first PDF of a split volume: its root pages alone, not their entries.
+    subtrees: bool = True
+    #: The title of each root, for the downloads list.
+    contents: tuple[str, ...] = ()
 
     @property
     def page(self) -> str:
@@ -74,10 +91,15 @@ class Volume:
     def file_name(self) -> str:
         return f"{self.page}.pdf"
 
+    @property
+    def volume(self) -> str:
+        """The configured volume it belongs to: what ``make pdf VOLUME=…`` names."""
+        return self.part_of or self.slug
+
 
 def configured_volumes(app: Sphinx) -> list[Volume]:
     return [
-        Volume(slug, spec["title"], tuple(spec["roots"]))
+        Volume(slug, spec["title"], tuple(spec["roots"]), split=spec.get("split", 0))
         for slug, spec in atlas_config(app).volumes.items()
     ]
 
@@ -91,10 +113,49 @@ def root_entries(env: BuildEnvironment) -> list[str]:
     ]
 
 
-def members(env: BuildEnvironment, roots: Iterable[str]) -> set[str]:
-    """The roots and every page their toctrees reach."""
+def _title(env: BuildEnvironment, docname: str) -> str:
+    title = env.titles.get(docname)
+    return title.astext() if title is not None else docname
+
+
+def _entry_slug(docname: str) -> str:
+    """``systems/discord/index`` → ``discord``; ``incidents/aws-2011-04-21`` → that file name."""
+    name = docname.removesuffix("/index").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-").lower() or "part"
+
+
+def print_units(volume: Volume, env: BuildEnvironment) -> list[Volume]:
+    """The PDFs a volume is printed as: itself, or, split, its root pages alone and then its
+    entries ``split`` at a time."""
+    if not isinstance(volume.split, int) or volume.split < 1:  # a bad value is warned about
+        return [replace(volume, listed_in=(env.config.root_doc,))]
+    entries = [doc for root in volume.roots for doc in env.toctree_includes.get(root, ())]
+    overview = replace(volume, listed_in=(env.config.root_doc,), subtrees=False)
+    groups = [entries[i : i + volume.split] for i in range(0, len(entries), volume.split)]
+    units, taken = [overview], {volume.slug}
+    for number, group in enumerate(groups, 1):
+        if volume.split == 1:
+            slug, title = _entry_slug(group[0]), f"{volume.title}: {_title(env, group[0])}"
+        else:
+            slug, title = str(number), f"{volume.title}, part {number} of {len(groups)}"
+        slug = f"{volume.slug}-{slug}"
+        while slug in taken:  # two entries of the same name in different folders
+            slug += "-2"
+        taken.add(slug)
+        units.append(
+            Volume(slug, title, tuple(group), part_of=volume.slug, listed_in=volume.roots,
+                   contents=tuple(_title(env, doc) for doc in group))
+        )  # fmt: skip
+    return units
+
+
+def members(env: BuildEnvironment, unit: Volume) -> set[str]:
+    """The pages a PDF prints: its roots and, unless it is a split volume's first PDF, every
+    page their toctrees reach."""
+    if not unit.subtrees:
+        return set(unit.roots)
     found: set[str] = set()
-    pending = list(roots)
+    pending = list(unit.roots)
     while pending:
         docname = pending.pop()
         if docname not in found:
@@ -110,6 +171,11 @@ def check_volumes(app: Sphinx, env: BuildEnvironment) -> None:
     entries = root_entries(env)
     placed: dict[str, str] = {}
     for volume in configured_volumes(app):
+        if not isinstance(volume.split, int) or volume.split < 0:
+            logger.warning(
+                "volume %r: split must be a whole number of entries per PDF (0: one PDF), "
+                "got %r", volume.slug, volume.split, type="atlas", subtype="volumes",
+            )  # fmt: skip
         for root in volume.roots:
             if root not in entries:
                 logger.warning(
@@ -171,15 +237,22 @@ class VolumesBuilder(SimplePdfBuilder):
         self.updated_docs = set(updated_docnames)
         super().write(build_docnames, updated_docnames, method)
 
-    def selected(self) -> list[Volume]:
+    def units(self) -> list[Volume]:
+        """Every PDF of every volume, in the order of ``atlas_volumes``."""
+        return [unit for v in configured_volumes(self.app) for unit in print_units(v, self.env)]
+
+    def selected(self, units: list[Volume]) -> list[Volume]:
+        """What ``atlas_volume`` asks for: a volume (all its PDFs), one PDF of a split volume,
+        or, empty, everything."""
         wanted = atlas_config(self.app).volume
-        volumes = configured_volumes(self.app)
-        if wanted and wanted not in {v.slug for v in volumes}:
+        if wanted and wanted not in {name for u in units for name in (u.slug, u.volume)}:
             logger.warning(
-                "atlas_volume %r is not a volume; choose one of: %s",
-                wanted, ", ".join(v.slug for v in volumes), type="atlas", subtype="volumes",
+                "atlas_volume %r is not a volume; choose one of: %s (or one PDF of a split "
+                "volume, such as %s)", wanted, ", ".join(dict.fromkeys(u.volume for u in units)),
+                next((u.slug for u in units if u.part_of), "none here"),
+                type="atlas", subtype="volumes",
             )  # fmt: skip
-        return [v for v in volumes if not wanted or v.slug == wanted]
+        return [u for u in units if not wanted or wanted in (u.slug, u.volume)]
 
     def outdated(self, volume: Volume, docs: set[str]) -> bool:
         if not (Path(self.outdir) / volume.file_name).exists():
@@ -203,9 +276,12 @@ class VolumesBuilder(SimplePdfBuilder):
         tree = self.env.get_doctree(self.config.root_doc)
         tree.children = []
         for root in volume.roots:
-            part = inline_all_toctrees(
-                self, set(), root, self.env.get_doctree(root), lambda text: text, [root]
-            )
+            if volume.subtrees:
+                part = inline_all_toctrees(
+                    self, set(), root, self.env.get_doctree(root), lambda text: text, [root]
+                )
+            else:
+                part = self.list_parts(self.env.get_doctree(root))
             start = addnodes.start_of_file(docname=root)
             start.extend(part.children)
             tree.append(start)
@@ -219,25 +295,52 @@ class VolumesBuilder(SimplePdfBuilder):
                 reference["refuri"] = f"{match['file']}#{match['dest']}"
         return tree
 
+    def list_parts(self, doctree: nodes.document) -> nodes.document:
+        """A split volume's root page, printed alone: each visible toctree becomes a list of its
+        entries, each a link to the PDF that prints it; a hidden one goes (the page lists its
+        entries itself)."""
+        for toctree in list(doctree.findall(addnodes.toctree)):
+            listing = nodes.bullet_list(classes=["atlas-volume-parts"])
+            for title, ref in [] if toctree.get("hidden") else toctree["entries"]:
+                uri = self.get_target_uri(ref)
+                part = self.volume_of.get(ref)
+                link = nodes.reference("", title or _title(self.env, ref), refuri=uri)
+                line = nodes.paragraph("", "", link)
+                if part is not None:
+                    line += nodes.Text(f" ({part.file_name})")
+                listing += nodes.list_item("", line)
+            toctree.replace_self([listing] if listing.children else [])
+        return doctree
+
     def volume_toc(self, volume: Volume) -> str:
-        """The printed table of contents: the root toctree's entries of this volume."""
+        """The printed table of contents: this PDF's roots, as the toctrees that list them
+        show them (the root toctree's, or the split volume's)."""
         bullets: list[nodes.Node] = []
-        for toctree in self.env.get_doctree(self.config.root_doc).findall(addnodes.toctree):
-            mine = toctree.deepcopy()
-            mine["entries"] = [(t, ref) for t, ref in toctree["entries"] if ref in volume.roots]
-            mine["includefiles"] = [ref for _t, ref in mine["entries"]]
-            mine["caption"] = None
-            resolved = _resolve_toctree(
-                self.env, volume.page, self, mine, prune=True, maxdepth=0,
-                collapse=False, includehidden=True, tags=self.tags,
-            )  # fmt: skip
-            if resolved is not None:
-                bullets.extend(resolved.children)
+        for source in volume.listed_in:
+            bullets.extend(self._toc_entries(volume, source))
         if not bullets:
             return ""
         container = nodes.compound(classes=["toctree-wrapper"])
         container.extend(bullets)
         return self.render_partial(container)["fragment"]
+
+    def _toc_entries(self, volume: Volume, source: str) -> list[nodes.Node]:
+        bullets: list[nodes.Node] = []
+        for toctree in self.env.get_doctree(source).findall(addnodes.toctree):
+            mine = toctree.deepcopy()
+            mine["entries"] = [(t, ref) for t, ref in toctree["entries"] if ref in volume.roots]
+            mine["includefiles"] = [ref for _t, ref in mine["entries"]]
+            mine["caption"] = None
+            if volume.part_of:  # one system or a few incidents: their pages and sections too
+                mine["maxdepth"] = 2
+            resolved = _resolve_toctree(
+                self.env, volume.page, self, mine, prune=True, maxdepth=0,
+                collapse=False, includehidden=True, tags=self.tags,
+            )  # fmt: skip
+            if resolved is not None:
+                _drop_other_files(resolved)
+                bullets.extend(resolved.children)
+        return bullets
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
         context = super().get_doc_context(docname, body, metatags)
@@ -256,9 +359,10 @@ class VolumesBuilder(SimplePdfBuilder):
         root = self.config.root_doc
         secnumbers = self.assemble_toc_secnumbers()[root]
         fignumbers = self.assemble_toc_fignumbers()[root]
-        printed = {v: members(self.env, v.roots) for v in configured_volumes(self.app)}
+        units = self.units()
+        printed = {unit: members(self.env, unit) for unit in units}
         self.volume_of = {doc: v for v, docs in printed.items() for doc in docs}
-        for volume in self.selected():
+        for volume in self.selected(units):
             docs = printed[volume]
             if not self.outdated(volume, docs):
                 logger.info("volume %s: no page changed, %s kept", volume.slug, volume.file_name)
@@ -317,15 +421,33 @@ class VolumesBuilder(SimplePdfBuilder):
         return volume, digest
 
     def _write_manifest(self, out: Path) -> None:
+        units = self.units()
+        current = {unit.file_name for unit in units}
+        for stale in out.glob("atlas-*.pdf"):  # a part that no longer exists is not shipped
+            if stale.name not in current:
+                logger.info("volumes: %s is no longer a volume, removed", stale.name)
+                stale.unlink()
         entries = []
-        for volume in configured_volumes(self.app):
+        for volume in units:
             pdf = out / volume.file_name
             if pdf.exists():
                 pages = len(PdfReader(pdf).pages)
-                entries.append({"slug": volume.slug, "title": volume.title,
-                                "file": volume.file_name, "pages": pages,
-                                "bytes": pdf.stat().st_size})  # fmt: skip
+                entries.append({"slug": volume.slug, "volume": volume.volume,
+                                "title": volume.title, "file": volume.file_name,
+                                "pages": pages, "bytes": pdf.stat().st_size,
+                                "roots": list(volume.roots),
+                                "contents": list(volume.contents)})  # fmt: skip
         (out / MANIFEST).write_text(json.dumps(entries, indent=1))
+
+
+def _drop_other_files(toc: nodes.Node) -> None:
+    """A split volume's first PDF prints its root pages, and the toctree also reaches their
+    entries, printed in the other PDFs: a printed table of contents lists this PDF's pages only
+    (the page itself lists the other PDFs)."""
+    for item in list(toc.findall(nodes.list_item)):
+        link = next(item.findall(nodes.reference), None)
+        if link is not None and not link.get("refuri", "#").startswith("#") and item.parent:
+            item.parent.remove(item)
 
 
 #: A section whose first child is its heading, as Sphinx writes it (after any extra anchors).

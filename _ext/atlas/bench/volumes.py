@@ -2,11 +2,13 @@
 
     python -m atlas.bench.volumes --diagrams 1500 --out _build/bench/volumes.json
 
-Four builds, each in its own process (wall time, and the peak resident memory of the largest
-process — Sphinx, or one WeasyPrint printing one volume): the single book (``-b simplepdf``, the
+Each build in its own process (wall time, and the peak resident memory of the largest
+process — Sphinx, or one WeasyPrint printing one PDF): the single book (``-b simplepdf``, the
 stock route and the baseline), every volume from a cold start (``-b volumes``), and the volumes
-again after one system page was edited, when only that page's volume is printed again; and the
-EPUB as one book, to decide by measurement whether it too needs volumes.
+again after one system page was edited, when only that page's PDF is printed again; the EPUB
+as one book, to decide by measurement whether it too needs volumes; and Sphinx's own LaTeX
+route on the same corpus (``-b latex``, then ``latexmk``; the diagrams converted to PDF by
+``rsvg-convert`` once per content hash), with a check that the diagrams' labels survive.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from .mermaid_render import PROJECT, Measurement, table, write_document
-from .scale import Corpus
+from .scale import Corpus, measure
 
 #: The targets of issue #20 on the 1,500-diagram corpus.
 TOTAL_TARGET_S = 6 * 60
@@ -89,15 +94,66 @@ def epub_book(corpus: Corpus) -> list[Measurement]:
     ]  # fmt: skip
 
 
+def latex_route(corpus: Corpus, volumes: Measurement) -> list[Measurement]:
+    """The same corpus through ``-b latex`` and ``latexmk`` (pdflatex, Sphinx's default)."""
+    print("LaTeX route: -b latex…")
+    shutil.rmtree(corpus.cache / "pdf", ignore_errors=True)  # every diagram converted, cold
+    sphinx_wall, sphinx_peak, _ = corpus.build("latex", "latex")
+    outdir = corpus.work / "latex"
+    tex = next(outdir.glob("*.tex"))
+    print("LaTeX route: latexmk…")
+    command = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name]
+    try:
+        tex_wall, tex_peak, _ = measure(["env", "-C", str(outdir), *command])
+    except RuntimeError as error:
+        log = tex.with_suffix(".log")
+        reason = log.read_text(errors="replace")[-1500:] if log.exists() else str(error)
+        raise SystemExit(f"latexmk failed on the corpus:\n{reason}") from error
+    pdf = tex.with_suffix(".pdf")
+    pages = len(PdfReader(pdf).pages)
+    total = sphinx_wall + tex_wall
+    kept, checked = labels_kept(corpus.cache)
+    return [
+        Measurement("LaTeX route (-b latex + latexmk): build time", total, "s", volumes.value,
+                    volumes.value / total, f"one book of {pages} pages; Sphinx {sphinx_wall:.0f} s "
+                    f"(diagrams converted), latexmk {tex_wall:.0f} s"),
+        Measurement("LaTeX route: peak memory of the largest process", max(sphinx_peak, tex_peak),
+                    "MiB", note=f"Sphinx {sphinx_peak:.0f} MiB, TeX {tex_peak:.0f} MiB"),
+        Measurement("LaTeX route: diagram labels kept as text", 100 * kept / max(1, checked), "%",
+                    note=f"{kept} of {checked} labels of a sample of converted diagrams"),
+    ]  # fmt: skip
+
+
+SVG_TEXT = re.compile(r"<tspan[^>]*>([^<]{3,})</tspan>|<text[^>]*>([^<]{3,})</text>")
+
+
+def labels_kept(cache: Path, sample: int = 40) -> tuple[int, int]:
+    """How many labels of the diagrams (the words of their SVG text) the converted PDFs still
+    hold as text: a converter that drew them as paths, or dropped them, scores low."""
+    kept = checked = 0
+    for pdf in sorted((cache / "pdf").glob("*.pdf"))[:sample]:
+        svg = (cache / f"{pdf.stem}.svg").read_text()
+        words = {
+            w for match in SVG_TEXT.findall(svg) for w in " ".join(match).split() if len(w) > 2
+        }
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        found = set(text.split())
+        checked += len(words)
+        kept += len(words & found)
+    return kept, checked
+
+
 def benchmark(diagrams: int, work: Path) -> tuple[list[Measurement], dict]:
     corpus = Corpus(work, diagrams)
     print(f"corpus: {corpus.facts}")
     print("warming the diagram cache (html)…")
     corpus.build("html", "html")
     book_time, book_peak, pages = single_book(corpus)
-    results = [book_time, book_peak, *all_volumes(corpus, book_time)]
+    volumes = all_volumes(corpus, book_time)
+    results = [book_time, book_peak, *volumes]
     results.append(one_page_edit(corpus, book_time))
     results += epub_book(corpus)
+    results += latex_route(corpus, volumes[0])
     return results, {**corpus.facts, "book_pages": pages}
 
 
