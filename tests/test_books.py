@@ -101,17 +101,32 @@ CHAPTERS = {
 
 
 def printed_toc(pdf: Path, last_page: int = 4) -> dict[str, int]:
-    """Title → page of every entry of the printed table of contents (pages 2 to ``last_page``;
-    a title that wraps is read up to the end of its first line)."""
-    toc = subprocess.run(
-        ["pdftotext", "-layout", "-f", "2", "-l", str(last_page), str(pdf), "-"],
+    """Title → page of every entry of the printed table of contents (pages 2 to ``last_page``).
+
+    Read in the order the page draws its text (``pdftotext -raw``): each sheet draws its page
+    numbers first, then its titles, so the two lists pair up in order, however long a title
+    runs or wraps (a layout reading cannot tell "traded for 45 / minutes 44" apart)."""
+    raw = subprocess.run(
+        ["pdftotext", "-raw", "-f", "2", "-l", str(last_page), str(pdf), "-"],
         capture_output=True,
         text=True,
     ).stdout
-    return {
-        match[1].strip(): int(match[2])
-        for match in re.finditer(r"^[\s•]*(\d+(?:\.\d+)*\. [^\n]*?)\s{2,}(\d+)\s*$", toc, re.M)
-    }
+    entries: dict[str, int] = {}
+    for sheet_number, sheet in enumerate(raw.split("\f")[: last_page - 1], start=2):
+        numbers: list[int] = []
+        titles: list[str] = []
+        for line in sheet.splitlines():
+            line = line.strip().lstrip("•").strip()
+            if line.isdigit():
+                if int(line) != sheet_number:  # the running header's own page number
+                    numbers.append(int(line))
+            elif re.match(r"\d+(?:\.\d+)*\. ", line):
+                titles.append(line)
+            elif titles and line:  # a wrapped title ("us-" / "east-1" is one word)
+                titles[-1] += ("" if titles[-1].endswith("-") else " ") + line
+        assert len(numbers) == len(titles), (pdf.name, sheet_number, numbers, titles)
+        entries.update(zip(titles, numbers, strict=True))
+    return entries
 
 
 def opening_chapters(entry: dict, chapters: dict[str, int]) -> list[str]:
@@ -137,7 +152,8 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
         reader = PdfReader(pdf)
         assert len(reader.pages) > 2, slug
         cover = " ".join(page_texts(pdf)[0].split())
-        assert f"Atlas: {entry['title']}" in cover, slug
+        squeezed = re.sub(r"[\s-]", "", cover)  # a title wrapped at a hyphen on the cover
+        assert re.sub(r"[\s-]", "", f"Atlas: {entry['title']}") in squeezed, slug
         assert re.search(r"Built \d{4}-\d{2}-\d{2}", cover), slug
         bookmarks = outline(reader)
         chapters = {title: page for depth, title, page in bookmarks if depth == 0}
@@ -147,7 +163,10 @@ def test_every_volume_has_cover_bookmarks_page_numbers_and_a_true_table_of_conte
         # prints: chapters and their sections (it fills the pages before the first chapter).
         first_chapter = min(chapters[title] for title in expected)
         printed = printed_toc(pdf, last_page=first_chapter - 1)
-        assert set(expected) <= set(printed), (slug, printed)
+        for title in expected:  # a long title is read up to the end of its first line
+            assert any(title == p or (len(p) > 20 and title.startswith(p)) for p in printed), (
+                slug, title, printed,
+            )  # fmt: skip
         marked = {title: page for _depth, title, page in bookmarks}
         compared = 0
         for title, page in printed.items():

@@ -56,6 +56,21 @@ def visit_error_latex(translator, node: diagram_error) -> None:  # type: ignore[
     raise nodes.SkipNode
 
 
+def drop_empty_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """sphinx-needs draws its flow graphs in HTML only and leaves LaTeX a figure with nothing
+    but a caption; a page of them stops TeX ("100 consecutive dead cycles"). Each becomes a
+    line saying where the graph is."""
+    if app.builder.format != "latex":
+        return
+    for figure in list(doctree.findall(nodes.figure)):
+        if all(isinstance(child, nodes.caption) for child in figure.children):
+            caption = figure.next_node(nodes.caption)
+            title = caption.astext() if caption is not None else "A graph"
+            figure.replace_self(nodes.paragraph(text=f"{title}: drawn in the HTML edition only."))
+
+
 def setup_latex_output(app: Sphinx) -> None:
     app.add_node(rendered_diagram, override=True, latex=(visit_rendered_latex, None))
     app.add_node(diagram_error, override=True, latex=(visit_error_latex, None))
+    # After sphinx-needs has turned its needflow nodes into figures (priority 500).
+    app.connect("doctree-resolved", drop_empty_figures, priority=900)
