@@ -31,7 +31,16 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 # Debian packages as PACKAGE:COMMAND (the check is `command -v`, so it costs nothing when present).
 # chromium pre-renders the diagrams; graphviz draws the flow graphs of the review dashboard.
 HTML_DEBIAN := chromium:chromium graphviz:dot
-TEST_DEBIAN := $(HTML_DEBIAN) epubcheck:epubcheck poppler-utils:pdftoppm
+TEST_DEBIAN := $(HTML_DEBIAN) epubcheck:epubcheck poppler-utils:pdftoppm librsvg2-bin:rsvg-convert
+# The LaTeX route `make bench` measures against the WeasyPrint volumes (Sphinx's -b latex with
+# XeLaTeX and latexmk; the packages Sphinx's LaTeX documentation lists, and the FreeFont family).
+TEXMF_LATEX := /usr/share/texlive/texmf-dist/tex/latex
+BENCH_DEBIAN := latexmk:latexmk texlive-xetex:xelatex librsvg2-bin:rsvg-convert \
+	texlive-latex-recommended:$(TEXMF_LATEX)/fancyvrb/fancyvrb.sty \
+	texlive-latex-extra:$(TEXMF_LATEX)/capt-of/capt-of.sty \
+	texlive-fonts-recommended:/usr/share/texlive/texmf-dist/fonts/tfm/adobe/helvetic/phvb.tfm \
+	tex-gyre:/usr/share/texmf/tex/latex/tex-gyre/qtimes.sty \
+	fonts-freefont-otf:/usr/share/fonts/opentype/freefont/FreeSerif.otf
 
 .PHONY: help html check test pdf epub all serve clean bench lint deps test-deps new linkcheck
 
@@ -105,7 +114,8 @@ serve: deps ## Live preview on http://$(HOST):$(PORT) (sphinx-autobuild)
 	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch _ext --watch _static \
 		-d $(BUILDDIR)/doctrees/serve $(SPHINXOPTS) $(SPHINX_DIRS) $(BUILDDIR)/serve
 
-bench: $(NPM_DEV_STAMP) deps ## Benchmarks against the stock routes; results in _build/bench/results.json and the docs
+bench: $(NPM_DEV_STAMP) test-deps ## Benchmarks against the stock routes; results in _build/bench/results.json and the docs
+	@tools/ensure-debian-packages $(BENCH_DEBIAN)
 	$(BIN)/python -m atlas.bench.mermaid_render --count 200 \
 		--out $(BUILDDIR)/bench/mermaid.json --docs source/_data/benchmarks.json
 	$(BIN)/python -m atlas.bench.books --out $(BUILDDIR)/bench/books.json --docs source/_data/books.json

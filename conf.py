@@ -86,6 +86,7 @@ simplepdf_file_name = "atlas-handbook.pdf"
 # Sphinx's LaTeX route, measured against the WeasyPrint volumes (atlas.bench.volumes): the pages
 # use symbols pdflatex cannot typeset (✓ ✗ → ≤), so XeLaTeX with the FreeFont family.
 latex_engine = "xelatex"
+latex_use_xindy = False  # makeindex, which TeX Live has; xindy is a package of its own
 # The PDF cover (sphinx-simplepdf's template variables).
 html_context = {
     "cover_logo_title": "A production distributed-systems handbook",

@@ -278,9 +278,12 @@ def test_an_edit_rebuilds_only_its_volume_and_a_split_volume_prints_one_pdf_per_
     assert "volume third-p1: assembling 1 pages" in alone.stdout
     assert "volume third-p2" not in alone.stdout and "volume more" not in alone.stdout
     # A page in no volume is named, with the fix; the PDFs of the volume that went are removed.
-    conf.write_text(conf.read_text() + "\natlas_volumes = {'more': atlas_volumes['more']}\n")
+    # A split that is not a whole number is named too, and the volume printed whole.
+    only_more = "{'more': {**atlas_volumes['more'], 'split': -1}}"
+    conf.write_text(conf.read_text() + f"\natlas_volumes = {only_more}\n")
     third = sphinx("volumes", srcdir, srcdir, out, *options)
     assert "'third' is in no PDF volume; add it to the roots of one volume" in third.stderr
+    assert "volume 'more': split must be a whole number of entries per PDF" in third.stderr
     assert sorted(pdf.name for pdf in out.glob("*.pdf")) == ["atlas-more.pdf"]
     assert [entry["file"] for entry in manifest_of(out)] == ["atlas-more.pdf"]
 
@@ -423,3 +426,33 @@ def test_pdf_of_a_small_root(tmp_path: Path) -> None:
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Mobile client" in text and "Charge card" in text
     assert "No anchor" not in result.stdout + result.stderr
+
+
+def test_latex_route_includes_each_diagram_as_a_vector_pdf_converted_once(tmp_path: Path) -> None:
+    """Sphinx's LaTeX route (measured against WeasyPrint by `make bench`): every diagram is a
+    PDF converted by rsvg-convert, its labels still text; the conversion is kept by content
+    hash for the next build; a flow graph sphinx-needs draws in HTML only leaves a line, not an
+    empty figure that stops TeX."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-diagrams", srcdir)
+    more = srcdir / "more.md"
+    more.write_text(more.read_text() + "\n```{needflow} Every entry\n```\n")
+    cache = tmp_path / "cache"
+    options = [f"-D{k}={v}" for k, v in LOCAL_MERMAID.items()]
+    options += [f"-Datlas_mermaid_cache={cache}"]
+    first = sphinx("latex", srcdir, srcdir, tmp_path / "first", *options)
+    assert first.returncode == 0, first.stderr[-3000:]
+    tex = next((tmp_path / "first").glob("*.tex")).read_text()
+    figures = re.findall(r"\\includegraphics\[[^\]]*\]\{(mermaid-[0-9a-f]{16}\.pdf)\}", tex)
+    assert len(set(figures)) >= 2, "the flowchart and the sequence diagram"
+    texts = [" ".join(page_texts(tmp_path / "first" / name)) for name in set(figures)]
+    assert any("Charge" in text and "Payments" in text for text in texts)
+    assert any("gateway" in text for text in texts)
+    assert "This diagram could not be rendered" in tex  # the broken flow, named
+    assert "Every entry: drawn in the HTML edition only." in tex
+    assert not re.search(r"\\capstart\s*\\caption\{Every entry\}", tex)
+    converted = {pdf.name: pdf.stat().st_mtime_ns for pdf in (cache / "pdf").glob("*.pdf")}
+    assert len(converted) == len(set(figures))
+    second = sphinx("latex", srcdir, srcdir, tmp_path / "second", *options)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert {p.name: p.stat().st_mtime_ns for p in (cache / "pdf").glob("*.pdf")} == converted

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .mermaid_render import PROJECT, Measurement, table, write_document
+from .volumes import summary
 
 #: title → (builder, extra sphinx-build options). The previous layout (metric and source
 #: cards where they are written) is built in the same run, as the baseline of the current one.
@@ -71,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                 counts[title] = len(PdfReader(next(Path(out).glob("*.pdf"))).pages)
                 pages = f"{counts[title]} pages"
             elif builder == "volumes":
-                volumes = json.loads((Path(out) / "volumes.json").read_text())
-                pages = ", ".join(f"{v['slug']} {v['pages']} p" for v in volumes)
+                pages = summary(json.loads((Path(out) / "volumes.json").read_text()))
         results += [
             Measurement(f"{title}: build time", wall, "s", note=pages),
             Measurement(f"{title}: peak memory", peak, "MiB", note="of the largest process"),
