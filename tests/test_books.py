@@ -326,6 +326,30 @@ def test_pdf_diagrams_are_vector_with_extractable_labels(handbook_pdf) -> None:
     assert list(ARTIFACTS.glob("pdf-diagram-page*.png")), "a page image for a person to look at"
 
 
+SVG_LABEL = re.compile(r"<(?:tspan|text)\b[^>]*>([^<]+)</(?:tspan|text)>")
+
+
+def test_every_volume_keeps_its_diagram_labels_as_text(volumes) -> None:
+    """In every PDF, the words of its diagrams' labels are text a search finds."""
+    out, files, _ = volumes
+    drawn = set()
+    for entry in manifest_of(out):
+        html = (out / f"atlas-{entry['slug']}.html").read_text()
+        words: set[str] = set()
+        for image in set(re.findall(r"_images/(mermaid-[0-9a-f]{16}\.svg)", html)):
+            labels = " ".join(SVG_LABEL.findall((out / "_images" / image).read_text()))
+            words |= {w for w in re.findall(r"[A-Za-z]{4,}", labels)}
+        if not words:
+            continue
+        drawn.add(entry["slug"])
+        found = set(re.findall(r"[A-Za-z]{4,}", " ".join(page_texts(files[entry["slug"]]))))
+        missing = sorted(words - found)
+        assert len(missing) <= len(words) // 20, (entry["file"], len(words), missing[:20])
+    parts = {e["slug"] for e in manifest_of(out) if e["volume"] in ("systems", "incidents")}
+    parts -= {"systems", "incidents"}
+    assert parts | {"operations", "patterns"} <= drawn, "each of them draws diagrams"
+
+
 def split_labels(lines: list[str], labels: set[str]) -> list[str]:
     """Labels a too-narrow column wrapped letter by letter ("So", "urc", "es:"): runs of two
     to five consecutive lines that, joined, spell a label."""
