@@ -4,8 +4,9 @@ One WeasyPrint run over the whole handbook grows with the document (Kozea/WeasyP
 #1950), and a reader at 3 AM wants the playbooks, not 400 pages of everything. The ``volumes``
 builder reads the sources once, like every Sphinx builder, then prints each volume of
 ``atlas_volumes`` as its own document (cover, printed table of contents, bookmarks, running
-headers, page numbers: sphinx-simplepdf's theme), each in its own WeasyPrint process, two at
-a time on two cores.
+headers, page numbers: sphinx-simplepdf's theme). Two WeasyPrint worker processes print the
+volumes while the builder is still assembling the next ones, largest first, so both cores stay
+busy from the first written volume to the last PDF and no process waits on a long tail.
 
 Only what changed is printed again: a volume is assembled only when one of its pages was
 re-read (or it shows tables over every entry), and WeasyPrint runs only when the assembled
@@ -25,12 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging as std_logging
+import multiprocessing
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Set
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.adapters.toctree import _resolve_toctree
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
+from sphinx.util.osutil import copyfile
 from sphinx_needs.directives.needbar import Needbar
 from sphinx_needs.directives.needlist import Needlist
 from sphinx_needs.directives.needpie import Needpie
@@ -230,6 +232,9 @@ class VolumesBuilder(SimplePdfBuilder):
         self.updated_docs: set[str] = set()
         self.assembled: list[Volume] = []
         self.volume_of: dict[str, Volume] = {}  # every page → the volume that prints it
+        self.printing: list[tuple[Volume, str, Future[list[str]]]] = []
+        self.printer: ProcessPoolExecutor | None = None
+        self.copied_images: set[str] = set()
 
     # --- which volumes -----------------------------------------------------------------
 
@@ -362,7 +367,9 @@ class VolumesBuilder(SimplePdfBuilder):
         units = self.units()
         printed = {unit: members(self.env, unit) for unit in units}
         self.volume_of = {doc: v for v, docs in printed.items() for doc in docs}
-        for volume in self.selected(units):
+        self.last_printed = _read_json(Path(self.outdir) / PRINTED)
+        # Largest first: the long PDFs start early and the short ones fill in beside them.
+        for volume in sorted(self.selected(units), key=lambda u: -len(printed[u])):
             docs = printed[volume]
             if not self.outdated(volume, docs):
                 logger.info("volume %s: no page changed, %s kept", volume.slug, volume.file_name)
@@ -375,50 +382,63 @@ class VolumesBuilder(SimplePdfBuilder):
             self.write_doc_serialized(volume.page, doctree)
             self.write_doc(volume.page, doctree)
             self.assembled.append(volume)
+            self.print_when_changed(volume)
         self.volume, self.volume_docs = None, set()
 
     # --- printing ----------------------------------------------------------------------
 
+    def print_when_changed(self, volume: Volume) -> None:
+        """Hand the volume's HTML to a print worker, unless its PDF was printed from the same
+        HTML: the static files were copied before writing began, the images go now."""
+        out = Path(self.outdir)
+        html_path = out / f"{volume.page}.html"
+        html = anchor_headings(self._toctree_fix(html_path.read_text(encoding="utf-8")))
+        html_path.write_text(html, encoding="utf-8")
+        digest = hashlib.sha256(html.encode()).hexdigest()
+        if self.last_printed.get(volume.slug) == digest and (out / volume.file_name).exists():
+            logger.info("volume %s: same HTML as last time, %s kept", volume.slug,
+                        volume.file_name)  # fmt: skip
+            return
+        self.copy_new_images()
+        if self.printer is None:
+            # Spawned, not forked: a worker holds WeasyPrint's memory only, not a copy of Sphinx's.
+            self.printer = ProcessPoolExecutor(
+                max_workers=max(1, atlas_config(self.app).pdf_processes),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+        logger.info("volume %s: printing %s", volume.slug, volume.file_name)
+        job = self.printer.submit(print_volume, str(html_path), str(out / volume.file_name))
+        self.printing.append((volume, digest, job))
+
+    def copy_new_images(self) -> None:
+        """The images of the pages written so far (Sphinx copies them only in ``finish``)."""
+        for source, name in self.images.items():
+            if source not in self.copied_images:
+                self._images_dir.mkdir(parents=True, exist_ok=True)
+                copyfile(self.srcdir / source, self._images_dir / name, force=True)
+                self.copied_images.add(source)
+
     def finish(self) -> None:
-        # The single-book builder's finish prints root_doc.html; the volumes are printed here.
+        # The single-book builder's finish prints root_doc.html; the volumes are printed above.
         super(SimplePdfBuilder, self).finish()
         out = Path(self.outdir)
         printed = _read_json(out / PRINTED)
-        jobs = []
-        for volume in self.assembled:
-            html_path = out / f"{volume.page}.html"
-            html = anchor_headings(self._toctree_fix(html_path.read_text(encoding="utf-8")))
-            html_path.write_text(html, encoding="utf-8")
-            digest = hashlib.sha256(html.encode()).hexdigest()
-            if printed.get(volume.slug) == digest and (out / volume.file_name).exists():
-                logger.info("volume %s: same HTML as last time, %s kept", volume.slug,
-                            volume.file_name)  # fmt: skip
+        for volume, digest, job in self.printing:
+            try:
+                reported = job.result()
+            except Exception as error:  # WeasyPrint failed: the other volumes still ship
+                logger.warning("volume %s: WeasyPrint failed: %s", volume.slug, error,
+                               type="atlas", subtype="volumes")  # fmt: skip
+                printed.pop(volume.slug, None)
                 continue
-            jobs.append((volume, html_path, digest))
-        workers = max(1, atlas_config(self.app).pdf_processes)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for volume, digest in pool.map(lambda job: self._print(*job), jobs):
-                printed[volume.slug] = digest
-        (out / PRINTED).write_text(json.dumps(printed, indent=1))
-        self._write_manifest(out)
-
-    def _print(self, volume: Volume, html_path: Path, digest: str) -> tuple[Volume, str]:
-        target = html_path.with_suffix(".pdf")
-        logger.info("volume %s: printing %s", volume.slug, target.name)
-        weasyprint = Path(sys.executable).with_name("weasyprint")
-        command = [str(weasyprint if weasyprint.exists() else "weasyprint"), str(html_path),
-                   str(target)]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        for line in result.stderr.splitlines():
-            if "ERROR" in line or "No anchor" in line:
+            for line in reported:
                 logger.warning("volume %s: WeasyPrint: %s", volume.slug, line,
                                type="atlas", subtype="volumes")  # fmt: skip
-        if result.returncode != 0:
-            logger.warning("volume %s: WeasyPrint failed (exit %d)", volume.slug,
-                           result.returncode, type="atlas", subtype="volumes")  # fmt: skip
-            return volume, ""
-        link_volumes(target, Path(self.outdir))
-        return volume, digest
+            printed[volume.slug] = digest
+        if self.printer is not None:
+            self.printer.shutdown()
+        (out / PRINTED).write_text(json.dumps(printed, indent=1))
+        self._write_manifest(out)
 
     def _write_manifest(self, out: Path) -> None:
         units = self.units()
@@ -497,6 +517,37 @@ def link_volumes(pdf: Path, outdir: Path) -> None:
             writer.write(handle)
 
 
+class _Reported(std_logging.Handler):
+    """WeasyPrint's errors and missing anchors, as its command line would print them."""
+
+    def __init__(self) -> None:
+        super().__init__(std_logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: std_logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= std_logging.ERROR or "No anchor" in message:
+            self.lines.append(f"{record.levelname}: {message}")
+
+
+def print_volume(html_path: str, target: str) -> list[str]:
+    """In a print worker: one volume's HTML to its PDF, its links to other volumes made
+    relative; what WeasyPrint reported, for the build log."""
+    import weasyprint  # only in the workers: the builder itself never lays out a page
+
+    std_logging.getLogger("weasyprint.progress").setLevel(std_logging.WARNING)
+    reported = _Reported()
+    weasyprint.LOGGER.addHandler(reported)
+    try:
+        printing = Path(target).with_suffix(".printing")  # a reader never gets half a PDF
+        weasyprint.HTML(filename=html_path).write_pdf(printing)
+        link_volumes(printing, Path(target).parent)
+        printing.replace(target)
+    finally:
+        weasyprint.LOGGER.removeHandler(reported)
+    return reported.lines
+
+
 def _read_json(path: Path) -> dict[str, str]:
     try:
         return json.loads(path.read_text())
@@ -511,4 +562,4 @@ def setup_volumes(app: Sphinx) -> None:
     app.connect("doctree-read", record_tables)
     app.connect("env-purge-doc", purge_tables)
     app.connect("env-merge-info", merge_tables)
-    os.environ.setdefault("PYTHONWARNINGS", "ignore")  # WeasyPrint's subprocess stays quiet
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")  # the print workers stay quiet
